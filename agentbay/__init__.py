@@ -1,0 +1,85 @@
+"""agentbay: a fast, typed, offline-testable SDK for Alibaba Cloud Wuying AgentBay.
+
+```python
+from agentbay import AgentBay, CreateSessionParams
+
+with AgentBay() as agent_bay:  # AGENTBAY_API_KEY from the environment
+    with agent_bay.create(CreateSessionParams(labels={"project": "demo"})).unwrap() as session:
+        print(session.get_link())
+```
+
+`AsyncAgentBay` and `AsyncSession` are the same API with ``await``.
+"""
+
+from ._async._client import AsyncAgentBay
+from ._async._session import AsyncSession
+from ._exceptions import (
+    AgentBayError,
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    AuthenticationError,
+    CommandTimeoutError,
+    InvalidInputError,
+    InvalidParameterError,
+    NotFoundError,
+    RateLimitError,
+    ServerError,
+    SessionClosedError,
+    ToolError,
+    TransportError,
+)
+from ._sync._client import AgentBay
+from ._sync._session import Session
+from ._types import (
+    ApiResult,
+    CreateSessionParams,
+    DeleteResult,
+    McpTool,
+    McpToolsResult,
+    OperationResult,
+    SessionInfo,
+    SessionListResult,
+    SessionResult,
+    SessionSummary,
+)
+from ._version import __version__
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APITimeoutError",
+    "AgentBay",
+    "AgentBayError",
+    "ApiResult",
+    "AsyncAgentBay",
+    "AsyncSession",
+    "AuthenticationError",
+    "CommandTimeoutError",
+    "CreateSessionParams",
+    "DeleteResult",
+    "InvalidInputError",
+    "InvalidParameterError",
+    "McpTool",
+    "McpToolsResult",
+    "NotFoundError",
+    "OperationResult",
+    "RateLimitError",
+    "ServerError",
+    "Session",
+    "SessionClosedError",
+    "SessionInfo",
+    "SessionListResult",
+    "SessionResult",
+    "SessionSummary",
+    "ToolError",
+    "TransportError",
+    "__version__",
+]
+
+# Show the public path in reprs and tracebacks (httpx does the same).
+for _name in __all__:
+    _obj = globals()[_name]
+    if isinstance(_obj, type):
+        _obj.__module__ = "agentbay"
+del _name, _obj

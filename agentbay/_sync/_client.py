@@ -1,0 +1,185 @@
+# Generated from agentbay/_async/_client.py by scripts/unasync.py. Do not edit: edit the async source.
+"""`AgentBay`: the client. Creates, finds, lists and deletes sessions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from types import TracebackType
+
+import httpx
+
+from .. import _wire as wire
+from .._config import resolve_config
+from .._constants import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from .._exceptions import AgentBayError, InvalidInputError
+from .._types import CreateSessionParams, DeleteResult, SessionListResult, SessionResult, SessionSummary
+from .._validate import check_labels, check_non_empty
+from ._session import Session
+from ._transport import Transport
+
+__all__ = ["AgentBay"]
+
+
+def _page_size(limit: object) -> int:
+    if limit is None:
+        return DEFAULT_PAGE_SIZE
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE_SIZE:
+        raise InvalidInputError(f"Expected an int in 1..{MAX_PAGE_SIZE} for `limit`, got {limit!r}")
+    return limit
+
+
+class AgentBay:
+    """The AgentBay client.
+
+    Args:
+        api_key: Your API key; else ``AGENTBAY_API_KEY``. Never logged nor shown in reprs and errors.
+        endpoint: A full URL such as ``http://127.0.0.1:9000``; else the region's endpoint, else
+            ``AGENTBAY_ENDPOINT``, else ``https://agentbay.cn-hangzhou.aliyuncs.com``.
+        region_id: A region such as ``cn-hangzhou``, giving ``https://agentbay.{region}.aliyuncs.com``;
+            else ``AGENTBAY_REGION_ID``.
+        timeout: Seconds to wait for the service; else ``AGENTBAY_TIMEOUT``, else 60.
+        max_retries: Retries of failures that are safe to retry; else ``AGENTBAY_MAX_RETRIES``, else 2.
+        http_client: An httpx client of your own (proxies, a mock transport); you close it.
+
+    Raises:
+        InvalidInputError: No API key was given or found, or a setting is malformed.
+
+    Use ``with AgentBay() as agent_bay:`` (or call `close`) to close its connection pool.
+    """
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        *,
+        endpoint: str | None = None,
+        region_id: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        http_client: httpx.Client | None = None,
+    ) -> None:
+        self._config = resolve_config(
+            api_key=api_key, endpoint=endpoint, region_id=region_id, timeout=timeout, max_retries=max_retries
+        )
+        self._transport = Transport(self._config, http_client)
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(endpoint={self._config.endpoint!r}, region_id={self._config.region_id!r})"
+        )
+
+    @property
+    def endpoint(self) -> str:
+        """The URL requests go to."""
+        return self._config.endpoint
+
+    @property
+    def region_id(self) -> str:
+        """The region the client is configured for."""
+        return self._config.region_id
+
+    def create(self, params: CreateSessionParams | None = None) -> SessionResult[Session]:
+        """Create a session. Never retried after the request may have reached the service.
+
+        Returns:
+            A result whose `session` is the new session; on failure, `success` is False and `error`
+            holds the typed error (`result.unwrap()` returns the session or raises it).
+        """
+        if params is None:
+            params = CreateSessionParams()
+        elif not isinstance(params, CreateSessionParams):
+            raise InvalidInputError(f"Expected CreateSessionParams or None for `params`, got {params!r}")
+        transport = self._transport
+        try:
+            reply = transport.send(wire.CREATE_SESSION, wire.create_body(transport.auth, params))
+            fields = wire.created_session(reply)
+        except AgentBayError as exc:
+            return SessionResult.failed(exc)
+        session = Session(
+            self, fields.session_id, resource_url=fields.resource_url, image_id=params.image_id
+        )
+        return SessionResult(request_id=fields.request_id, session=session)
+
+    def get(self, session_id: str) -> SessionResult[Session]:
+        """Get an existing session by id (GetSession)."""
+        check_non_empty(session_id, "session_id")
+        transport = self._transport
+        try:
+            reply = transport.send(wire.GET_SESSION, wire.session_body(transport.auth, session_id))
+            fields = wire.got_session(reply, session_id)
+        except AgentBayError as exc:
+            return SessionResult.failed(exc)
+        session = Session(self, fields.session_id, resource_url=fields.resource_url)
+        return SessionResult(request_id=fields.request_id, session=session)
+
+    def list(
+        self, labels: Mapping[str, str] | None = None, page: int | None = None, limit: int | None = None
+    ) -> SessionListResult:
+        """One page of the sessions whose labels include `labels` (every session when None).
+
+        Args:
+            labels: Labels every listed session must carry.
+            page: The 1-based page; page N follows the service's NextToken N-1 times.
+            limit: Sessions per page, 1..100 (10 by default).
+        """
+        wanted = check_labels(labels) if labels is not None else None
+        size = _page_size(limit)
+        if page is not None and (isinstance(page, bool) or not isinstance(page, int) or page < 1):
+            raise InvalidInputError(f"Expected an int >= 1 for `page`, got {page!r}")
+        transport = self._transport
+        token: str | None = None
+        try:
+            for _ in range((page or 1) - 1):
+                reply = transport.send(
+                    wire.LIST_SESSIONS, wire.list_body(transport.auth, wanted, size, token)
+                )
+                token = wire.session_page(reply).next_token
+                if not token:
+                    # Past the last page: an empty page, as a paginated list would show it.
+                    return SessionListResult(request_id=wire._request_id(reply), max_results=size)
+            reply = transport.send(
+                wire.LIST_SESSIONS, wire.list_body(transport.auth, wanted, size, token)
+            )
+            return wire.session_page(reply)
+        except AgentBayError as exc:
+            return SessionListResult.failed(exc)
+
+    def list_all(
+        self, labels: Mapping[str, str] | None = None, *, page_size: int = 50
+    ) -> Iterator[SessionSummary]:
+        """Every session whose labels include `labels`, across all pages, fetched a page at a time.
+
+        Raises:
+            AgentBayError: A page could not be fetched.
+        """
+        wanted = check_labels(labels) if labels is not None else None
+        size = _page_size(page_size)
+        transport = self._transport
+        token: str | None = None
+        while True:
+            reply = transport.send(
+                wire.LIST_SESSIONS, wire.list_body(transport.auth, wanted, size, token)
+            )
+            page = wire.session_page(reply)
+            for summary in page.sessions:
+                yield summary
+            if not page.next_token or not page.sessions:
+                return
+            token = page.next_token
+
+    def delete(self, session: Session) -> DeleteResult:
+        """Delete `session`; the same as `session.delete()`."""
+        if not isinstance(session, Session):
+            raise InvalidInputError(f"Expected a session for `session`, got {session!r}")
+        return session.delete()
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._transport.close()
+
+    def __enter__(self) -> AgentBay:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()

@@ -1,0 +1,197 @@
+# Generated from agentbay/_async/_session.py by scripts/unasync.py. Do not edit: edit the async source.
+"""`Session`: one cloud session (sandbox) and the calls made on it."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from .. import _wire as wire
+from .._constants import DEFAULT_IMAGE_ID
+from .._exceptions import AgentBayError, NotFoundError, SessionClosedError
+from .._types import DeleteResult, McpToolsResult, OperationResult, SessionInfo
+from .._validate import check_labels, check_non_empty, check_port
+
+if TYPE_CHECKING:
+    from ._client import AgentBay
+
+__all__ = ["Session"]
+
+logger = logging.getLogger("agentbay")
+
+
+class Session:
+    """A cloud session. Get one from `AgentBay.create` or `AgentBay.get`.
+
+    Used as ``with session:``, it is deleted on exit, whatever happened inside. Once deleted, every
+    call raises `SessionClosedError` without sending anything.
+    """
+
+    def __init__(
+        self,
+        agent_bay: AgentBay,
+        session_id: str,
+        *,
+        resource_url: str = "",
+        image_id: str | None = None,
+    ) -> None:
+        self._agent_bay = agent_bay
+        self._transport = agent_bay._transport
+        self._session_id = check_non_empty(session_id, "session_id")
+        self._resource_url = resource_url
+        self._image_id = image_id
+        self._deleted = False
+
+    def __repr__(self) -> str:
+        state = ", deleted" if self._deleted else ""
+        return f"{type(self).__name__}(session_id={self._session_id!r}, image_id={self._image_id!r}{state})"
+
+    @property
+    def session_id(self) -> str:
+        """The session's id."""
+        return self._session_id
+
+    @property
+    def resource_url(self) -> str:
+        """The URL of the session's resource, as the service gave it ("" when it gave none)."""
+        return self._resource_url
+
+    @property
+    def image_id(self) -> str | None:
+        """The image the session was created from, when known."""
+        return self._image_id
+
+    @property
+    def agent_bay(self) -> AgentBay:
+        """The client this session belongs to."""
+        return self._agent_bay
+
+    @property
+    def deleted(self) -> bool:
+        """Whether `delete` removed the session (or found it gone)."""
+        return self._deleted
+
+    def _check_open(self) -> None:
+        if self._deleted:
+            raise SessionClosedError(self._session_id)
+
+    def delete(self) -> DeleteResult:
+        """Delete the session (ReleaseMcpSession). A session that is already gone counts as deleted."""
+        self._check_open()
+        transport = self._transport
+        try:
+            reply = transport.send(
+                wire.RELEASE_SESSION, wire.session_body(transport.auth, self._session_id)
+            )
+        except NotFoundError as exc:
+            self._deleted = True
+            return DeleteResult.failed(exc)
+        except AgentBayError as exc:
+            return DeleteResult.failed(exc)
+        self._deleted = True
+        return DeleteResult(request_id=wire._request_id(reply))
+
+    def set_labels(self, labels: Mapping[str, str]) -> OperationResult:
+        """Replace the session's labels with `labels` (str to str, non-empty keys)."""
+        self._check_open()
+        labels = check_labels(labels)
+        transport = self._transport
+        try:
+            reply = transport.send(
+                wire.SET_LABELS, wire.set_labels_body(transport.auth, self._session_id, labels)
+            )
+        except AgentBayError as exc:
+            return OperationResult.failed(exc)
+        return OperationResult(request_id=wire._request_id(reply))
+
+    def get_labels(self) -> dict[str, str]:
+        """The session's labels.
+
+        Raises:
+            AgentBayError: The labels could not be read (e.g. `NotFoundError`).
+        """
+        self._check_open()
+        transport = self._transport
+        reply = transport.send(wire.GET_LABELS, wire.get_labels_body(transport.auth, self._session_id))
+        return wire.labels_of(reply)
+
+    def info(self) -> SessionInfo:
+        """The session's resource URL and desktop connection details (GetMcpResource).
+
+        Raises:
+            AgentBayError: The details could not be read.
+        """
+        self._check_open()
+        transport = self._transport
+        reply = transport.send(wire.GET_RESOURCE, wire.session_body(transport.auth, self._session_id))
+        return wire.session_info(reply, self._session_id)
+
+    def get_link(self, protocol_type: str | None = None, port: int | None = None) -> str:
+        """A URL that reaches the session, or `port` inside it.
+
+        Args:
+            protocol_type: E.g. ``https`` or ``wss``; the service's default when None.
+            port: A port inside the session, 1..65535.
+
+        Raises:
+            InvalidInputError: `port` is not an int in range, or `protocol_type` is empty.
+            AgentBayError: The service refused.
+        """
+        self._check_open()
+        if protocol_type is not None:
+            check_non_empty(protocol_type, "protocol_type")
+        if port is not None:
+            check_port(port)
+        transport = self._transport
+        reply = transport.send(
+            wire.GET_LINK, wire.link_body(transport.auth, self._session_id, protocol_type, port)
+        )
+        return wire.link_url(reply)
+
+    def list_mcp_tools(self) -> McpToolsResult:
+        """The MCP tools the session's image offers (ListMcpTools)."""
+        self._check_open()
+        transport = self._transport
+        body = wire.list_tools_body(transport.auth, self._image_id or DEFAULT_IMAGE_ID)
+        try:
+            reply = transport.send(wire.LIST_TOOLS, body)
+            tools = wire.tools_of(reply)
+        except AgentBayError as exc:
+            return McpToolsResult.failed(exc)
+        return McpToolsResult(request_id=wire._request_id(reply), tools=tools)
+
+    def _call_tool(
+        self, name: str, args: Mapping[str, Any], *, timeout: float | None = None
+    ) -> wire.ToolOutput:
+        """Call MCP tool `name`: the one path every sub-manager's call takes.
+
+        Args:
+            timeout: Read timeout of this call in seconds, for tools that run long; the client's when None.
+
+        Raises:
+            ToolError: The tool reported failure.
+            AgentBayError: Any other failure.
+        """
+        self._check_open()
+        transport = self._transport
+        body = wire.tool_body(transport.auth, self._session_id, name, args)
+        reply = transport.send(wire.CALL_TOOL, body, timeout=timeout)
+        return wire.tool_output(reply, name)
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self._deleted:
+            return
+        result = self.delete()
+        if result.success or self._deleted:
+            return
+        if exc is None:
+            result.raise_for_error()
+        # Do not hide the error that ended the block; say what was left behind.
+        logger.warning("could not delete session %s on exit: %s", self._session_id, result.error_message)

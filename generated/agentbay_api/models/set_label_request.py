@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Self, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="SetLabelRequest")
+
+
+@_attrs_define
+class SetLabelRequest:
+    authorization: str
+    """ `Bearer <api key>`. """
+    session_id: str
+    """ The session's id, as `CreateMcpSession` returned it (`session-...`). """
+    labels: str
+    """ A JSON object of string keys to string values, e.g. `{"project": "demo"}`. """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        authorization = self.authorization
+
+        session_id = self.session_id
+
+        labels = self.labels
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "Authorization": authorization,
+                "SessionId": session_id,
+                "Labels": labels,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        d = dict(src_dict)
+        authorization = d.pop("Authorization")
+
+        session_id = d.pop("SessionId")
+
+        labels = d.pop("Labels")
+
+        set_label_request = cls(
+            authorization=authorization,
+            session_id=session_id,
+            labels=labels,
+        )
+
+        set_label_request.additional_properties = d
+        return set_label_request
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

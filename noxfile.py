@@ -1,0 +1,85 @@
+"""Project tasks. `nox` with no arguments runs what CI runs (see README and .ci/run)."""
+
+from __future__ import annotations
+
+import difflib
+import sys
+import tempfile
+from pathlib import Path
+
+import nox
+
+ROOT = Path(__file__).parent
+sys.path.insert(0, str(ROOT / "scripts"))
+import generate as gen  # noqa: E402
+
+nox.options.sessions = ["check_generated", "unasync", "lint", "typecheck", "tests"]
+nox.options.error_on_missing_interpreters = True
+
+PYTHON = "3.11"
+LINT_DEPS = ["ruff==0.17.6"]
+TYPE_DEPS = ["mypy==2.4.1"]
+SOURCES = ["agentbay", "tests", "scripts", "noxfile.py"]
+
+
+@nox.session(python=PYTHON)
+def generate(session: nox.Session) -> None:
+    """Regenerate generated/agentbay_api from spec/agentbay.yaml."""
+    session.install(*gen.GENERATOR_DEPS)
+    session.run("python", "scripts/generate.py")
+
+
+@nox.session(python=PYTHON)
+def check_generated(session: nox.Session) -> None:
+    """Fail if generated/ differs from what the spec, config and templates produce."""
+    session.install(*gen.GENERATOR_DEPS)
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh = Path(tmp) / gen.PACKAGE
+        session.run("python", "scripts/generate.py", "--out", str(fresh))
+        old = gen.files(gen.OUT) if gen.OUT.exists() else {}
+        new = gen.files(fresh)
+        diff: list[str] = []
+        for rel in sorted(old.keys() | new.keys()):
+            a = old[rel].read_text().splitlines(True) if rel in old else []
+            b = new[rel].read_text().splitlines(True) if rel in new else []
+            diff += difflib.unified_diff(a, b, f"generated/{gen.PACKAGE}/{rel}", f"fresh/{rel}")
+    if diff:
+        session.log("".join(diff[:400]))
+        session.error("generated/ is stale or hand-edited: run `nox -s generate` and commit")
+    session.log(f"generated/ matches the spec ({len(new)} files)")
+
+
+@nox.session(python=PYTHON)
+def unasync(session: nox.Session) -> None:
+    """Fail if agentbay/_sync (written from agentbay/_async) has drifted; `-- --write` rewrites it."""
+    session.run("python", "scripts/unasync.py", *(session.posargs or ["--check"]))
+
+
+@nox.session(python=PYTHON)
+def lint(session: nox.Session) -> None:
+    """ruff format --check and ruff check."""
+    session.install(*LINT_DEPS)
+    session.run("ruff", "format", "--check", *SOURCES)
+    session.run("ruff", "check", *SOURCES)
+
+
+@nox.session(python=PYTHON)
+def typecheck(session: nox.Session) -> None:
+    """mypy --strict on the facade, and an import smoke test."""
+    session.install(*TYPE_DEPS, "-e", ".")
+    session.run("mypy")
+    session.run("python", "-c", "import agentbay, agentbay_api")
+
+
+@nox.session(python=PYTHON)
+def tests(session: nox.Session) -> None:
+    """The test suite with coverage (unit, contract, integration against the local server)."""
+    # The generator is needed by the test that proves the contract tests catch a spec change.
+    session.install("-e", ".[test]", *gen.GENERATOR_DEPS)
+    session.run(
+        "pytest",
+        "--cov",
+        "--cov-report=term",
+        *session.posargs,
+        env={"PATH": f"{Path(session.bin)}:{session.env.get('PATH') or ''}"},
+    )
