@@ -13,8 +13,10 @@ T = TypeVar("T", bound="CreateMcpSessionData")
 
 @_attrs_define
 class CreateMcpSessionData:
-    session_id: str
-    """ The new session's id. """
+    """The new session; when `Success` is false only `Success` and `ErrMsg` are there."""
+
+    session_id: str | Unset = UNSET
+    """ The new session's id (absent when the create failed). """
     resource_url: str | Unset = UNSET
     """ A URL of the session's resource (its desktop stream). """
     app_instance_id: str | Unset = UNSET
@@ -52,11 +54,9 @@ class CreateMcpSessionData:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "SessionId": session_id,
-            }
-        )
+        field_dict.update({})
+        if session_id is not UNSET:
+            field_dict["SessionId"] = session_id
         if resource_url is not UNSET:
             field_dict["ResourceUrl"] = resource_url
         if app_instance_id is not UNSET:
@@ -81,7 +81,7 @@ class CreateMcpSessionData:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        session_id = d.pop("SessionId")
+        session_id = d.pop("SessionId", UNSET)
 
         resource_url = d.pop("ResourceUrl", UNSET)
 

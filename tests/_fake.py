@@ -1,0 +1,125 @@
+"""An in-memory AgentBay stand-in for unit and contract tests: an httpx.MockTransport handler that records
+every request and answers from a script of replies, else with a plausible success."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections import defaultdict, deque
+from typing import Any
+from urllib.parse import parse_qsl
+
+import attrs
+import httpx
+
+API_KEY = "akm-test-key-0001"
+"""The fake key of the captures in ../shared/wire (so our bodies can equal the official SDK's)."""
+
+
+@attrs.define
+class Sent:
+    """One request the facade sent, decoded."""
+
+    request: httpx.Request
+    action: str
+    query: dict[str, str]
+    form: dict[str, str]
+    raw_query: str
+
+    @classmethod
+    def of(cls, request: httpx.Request) -> Sent:
+        body = request.read().decode()
+        return cls(
+            request=request,
+            action=request.url.params.get("Action", ""),
+            query=dict(request.url.params),
+            form=dict(parse_qsl(body, keep_blank_values=True)),
+            raw_query=request.url.query.decode(),
+        )
+
+
+def envelope(data: Any = None, **extra: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "Code": "ok",
+        "HttpStatusCode": 200,
+        "Message": "success",
+        "RequestId": str(uuid.uuid4()).upper(),
+        "Success": True,
+    }
+    if data is not None:
+        body["Data"] = data
+    body.update(extra)
+    return body
+
+
+def _default(sent: Sent) -> dict[str, Any]:
+    sid = sent.form.get("SessionId", "session-00000000000000000001")
+    if sent.action == "CreateMcpSession":
+        return envelope(
+            {"SessionId": "session-0123456789abcdef0123", "ResourceUrl": "https://r/1", "Success": True}
+        )
+    if sent.action == "GetSession":
+        return envelope(
+            {"SessionId": sid, "ResourceUrl": "https://r/1", "Status": "RUNNING", "Success": True}
+        )
+    if sent.action == "GetMcpResource":
+        desktop = {"AppId": "app", "AuthCode": "code", "ConnectionProperties": "{}", "ResourceId": "p-1",
+                   "ResourceType": "AIAgent", "Ticket": "t"}  # fmt: skip
+        return envelope({"SessionId": sid, "ResourceUrl": "https://r/1", "DesktopInfo": desktop})
+    if sent.action == "GetLink":
+        return envelope({"Url": f"https://link/{sid}/{sent.form.get('Port', '')}"})
+    if sent.action == "ListSession":
+        return envelope([], NextToken="", MaxResults=int(sent.form.get("MaxResults", 10)), TotalCount=0)
+    if sent.action == "GetLabel":
+        return envelope({"Labels": "{}"})
+    if sent.action == "ListMcpTools":
+        return envelope(json.dumps([{"name": "shell", "description": "d", "inputSchema": {}, "server": "s"}]))
+    if sent.action == "CallMcpTool":
+        return envelope({"content": [{"type": "text", "text": "ok"}], "isError": False})
+    return envelope()
+
+
+Reply = tuple[int, bytes, dict[str, str]] | Exception
+
+
+class FakeService:
+    """Records requests; answers each action from its queue of scripted replies, else `_default`."""
+
+    def __init__(self) -> None:
+        self.sent: list[Sent] = []
+        self._script: dict[str, deque[Reply]] = defaultdict(deque)
+
+    def reply(
+        self,
+        action: str,
+        body: Any = None,
+        *,
+        status: int = 200,
+        headers: dict[str, str] | None = None,
+        first: bool = False,
+    ) -> None:
+        """Queue a reply for `action`: a dict (JSON), bytes (raw) or None (default success); `first` jumps the queue."""
+        if body is None:
+            body = envelope()
+        raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+        queue = self._script[action]
+        (queue.appendleft if first else queue.append)((status, raw, headers or {}))
+
+    def fail(self, action: str, exc: Exception) -> None:
+        """Make the next `action` raise an httpx transport error."""
+        self._script[action].append(exc)
+
+    def handler(self, request: httpx.Request) -> httpx.Response:
+        sent = Sent.of(request)
+        self.sent.append(sent)
+        queue = self._script.get(sent.action)
+        if queue:
+            item = queue.popleft()
+            if isinstance(item, Exception):
+                raise item
+            status, raw, headers = item
+            return httpx.Response(status, content=raw, headers=headers)
+        return httpx.Response(200, json=_default(sent))
+
+    def actions(self) -> list[str]:
+        return [s.action for s in self.sent]

@@ -1,0 +1,346 @@
+"""Contract tests: the facade against the spec, and against what the official SDK puts on the wire.
+
+(a) every spec operation is reached by a facade method, and every request names a spec operation;
+(b) every request matches its operation: POST /, const Action/Format/Version, fresh Timestamp and
+    SignatureNonce per attempt, a form valid against the operation's schema (and a tool's Args against
+    the tool's schema);
+(c) parity with the official SDK's captured requests (../shared/wire/ops, ../shared/wire/tools);
+(d) every captured success reply parses into our results, and every captured error case of a covered
+    action gives the right typed error.
+
+AGENTBAY_CONTRACT_SPEC points these tests at another spec (see test_contract_sensitivity.py).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from agentbay import (
+    AgentBay,
+    APIError,
+    AuthenticationError,
+    CreateSessionParams,
+    InvalidParameterError,
+    NotFoundError,
+    ServerError,
+    Session,
+    ToolError,
+)
+from agentbay._async._session import AsyncSession
+
+from . import _spec
+from ._fake import FakeService, envelope
+from ._synced import Synced
+
+WIRE = _spec.ROOT.parent / "shared" / "wire"
+if not WIRE.exists():  # a checkout beside shared/ is the norm; CI lays it out the same way
+    WIRE = Path("/work/shared/wire")
+
+
+def captured(kind: str, name: str) -> dict[str, Any]:
+    return json.loads((WIRE / kind / f"{name}.json").read_text())
+
+
+def attach(bay: Any, session_id: str, image_id: str | None = None) -> Any:
+    """A session object for `session_id` without a request, in the client's flavour."""
+    if isinstance(bay, AgentBay):
+        return Session(bay, session_id, image_id=image_id)
+    return Synced(AsyncSession(bay.wrapped, session_id, image_id=image_id), bay._loop)
+
+
+def scenario(bay: Any, fake: FakeService) -> None:
+    """Every public method of the facade once, plus one retried call."""
+    session = bay.create(
+        CreateSessionParams(labels={"a": "b"}, image_id="linux_latest", policy_id="p")
+    ).unwrap()
+    bay.get(session.session_id)
+    bay.list(labels={"a": "b"}, limit=5)
+    fake.reply("ListSession", envelope([{"SessionId": "s1"}], NextToken="n1", TotalCount=2))
+    list(bay.list_all(page_size=1))
+    session.set_labels({"a": "c"})
+    session.get_labels()
+    session.info()
+    session.get_link()
+    session.get_link("https", 30100)
+    session.list_mcp_tools()
+    session._call_tool("shell", {"command": "echo hi", "timeout_ms": 1000, "cwd": "/tmp", "envs": {"A": "1"}})
+    fake.reply("GetLabel", {"Code": "InternalError", "Message": "retry me"}, status=500)
+    session.get_labels()
+    session.delete()
+
+
+# ---- (a) -----------------------------------------------------------------------------------------
+
+
+def test_every_spec_operation_is_reached_and_every_request_names_one(bay: Any, fake: FakeService) -> None:
+    scenario(bay, fake)
+    sent = set(fake.actions())
+    spec_ops = set(_spec.operations())
+    assert sent - spec_ops == set(), "the facade sent actions the spec does not describe"
+    assert spec_ops - sent == set(), "spec operations no facade method reaches"
+
+
+# ---- (b) -----------------------------------------------------------------------------------------
+
+TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+
+
+def check_request(sent: Any) -> None:
+    op = _spec.operations()[sent.action]
+    request = sent.request
+    assert request.method == op["method"] == "POST"
+    assert request.url.raw_path.startswith(b"/?"), "the path is / and the #fragment never reaches the wire"
+    assert b"#" not in request.url.raw_path
+    assert list(sent.query) == ["Action", "Format", "Version", "Timestamp", "SignatureNonce"]
+    for name, param in op["params"].items():
+        schema = param["schema"]
+        assert name in sent.query, f"{sent.action}: query parameter {name} missing"
+        if "const" in schema:
+            assert sent.query[name] == schema["const"], f"{sent.action}: {name}"
+        jsonschema.validate(sent.query[name], schema)
+    assert TIMESTAMP.match(sent.query["Timestamp"])
+    assert request.headers["content-type"] == "application/x-www-form-urlencoded"
+    form_schema = op["form"]
+    jsonschema.validate(_spec.coerce_form(sent.form, form_schema), form_schema)
+    if sent.action == "CallMcpTool":
+        tools = _spec.tool_index()
+        assert sent.form["Name"] in tools, f"tool {sent.form['Name']} is not in the spec's x-mcp-tools"
+        jsonschema.validate(json.loads(sent.form["Args"]), tools[sent.form["Name"]])
+
+
+def test_every_request_matches_its_operation(bay: Any, fake: FakeService) -> None:
+    scenario(bay, fake)
+    assert len(fake.sent) >= 14
+    for sent in fake.sent:
+        check_request(sent)
+    nonces = [s.query["SignatureNonce"] for s in fake.sent]
+    assert len(set(nonces)) == len(nonces), "a SignatureNonce was reused (retries need fresh ones)"
+    assert fake.actions().count("GetLabel") == 3, "the scenario's retry happened"
+
+
+def test_the_request_checker_catches_violations(bay: Any, fake: FakeService) -> None:
+    """The checker above is not vacuous: a field outside the schema or a wrong const fails it."""
+    bay.get("session-1")
+    good = fake.sent[0]
+    good.form["Bogus"] = "1"
+    with pytest.raises(jsonschema.ValidationError):
+        check_request(good)
+    del good.form["Bogus"]
+    del good.form["SessionId"]
+    with pytest.raises(jsonschema.ValidationError):
+        check_request(good)
+
+
+# ---- (c) -----------------------------------------------------------------------------------------
+
+
+def _labels(form: dict[str, str]) -> dict[str, str]:
+    return dict(json.loads(form["Labels"]))
+
+
+def _page_two(bay: Any, fake: FakeService, form: dict[str, str]) -> Any:
+    # Page one leads to the captured page two (queued by the caller).
+    fake.reply("ListSession", envelope([{"SessionId": "s0"}], NextToken=form["NextToken"]), first=True)
+    return bay.list(labels=_labels(form), page=2, limit=int(form["MaxResults"]))
+
+
+Call = Callable[[Any, FakeService, dict[str, str]], Any]
+CALLS: dict[tuple[str, str], Call] = {
+    ("CreateMcpSession", "AgentBay.create(labels,image_id)"): lambda bay, fake, form: bay.create(
+        CreateSessionParams(labels=_labels(form), image_id=form["ImageId"])
+    ),
+    ("CreateMcpSession", "AgentBay.create(no params)"): lambda bay, fake, form: bay.create(),
+    ("CreateMcpSession", "AgentBay.create(labels only)"): lambda bay, fake, form: bay.create(
+        CreateSessionParams(labels=_labels(form))
+    ),
+    ("ReleaseMcpSession", "session.delete()"): lambda bay, fake, form: attach(
+        bay, form["SessionId"]
+    ).delete(),
+    ("GetSession", "AgentBay.get(session_id)"): lambda bay, fake, form: bay.get(form["SessionId"]),
+    ("GetMcpResource", "session.info()"): lambda bay, fake, form: attach(bay, form["SessionId"]).info(),
+    ("GetLink", "session.get_link()"): lambda bay, fake, form: attach(bay, form["SessionId"]).get_link(),
+    ("GetLink", "session.get_link(https,8080)"): lambda bay, fake, form: attach(
+        bay, form["SessionId"]
+    ).get_link(form["ProtocolType"], int(form["Port"])),
+    ("GetLink", "session.get_link(https,30150)"): lambda bay, fake, form: attach(
+        bay, form["SessionId"]
+    ).get_link(form["ProtocolType"], int(form["Port"])),
+    ("ListSession", "AgentBay.list_by_labels(dict)"): lambda bay, fake, form: bay.list(labels=_labels(form)),
+    ("ListSession", "AgentBay.list()"): lambda bay, fake, form: bay.list(),
+    ("ListSession", "AgentBay.list_by_labels(next_token)"): _page_two,
+    ("ListSession", "AgentBay.list(labels,page=2,limit=1)"): _page_two,
+    ("SetLabel", "session.set_labels"): lambda bay, fake, form: attach(bay, form["SessionId"]).set_labels(
+        _labels(form)
+    ),
+    ("GetLabel", "session.get_labels"): lambda bay, fake, form: attach(bay, form["SessionId"]).get_labels(),
+    ("ListMcpTools", "session.list_mcp_tools"): lambda bay, fake, form: attach(
+        bay, "session-x", image_id=form["ImageId"]
+    ).list_mcp_tools(),
+    ("CallMcpTool", "command.execute_command"): lambda bay, fake, form: attach(
+        bay, form["SessionId"]
+    )._call_tool(form["Name"], json.loads(form["Args"])),
+}
+
+# Fields one official version sends that we deliberately do not (and the reverse), with the reason.
+OFFICIAL_ONLY = {
+    "0.8.0": set(),
+    # 0.9.0 mounts a hidden "file-transfer" context into every session it creates.
+    "0.9.0": {"PersistenceDataList"},
+    # 0.22.3's telemetry, login region and its direct-to-LinkUrl routing fields.
+    "0.22.3": {"SdkStats", "LoginRegionId", "AutoGenSession", "Server"},
+}
+OURS_ONLY = {"0.8.0": set(), "0.9.0": set(), "0.22.3": {"VpcResource"}}  # 0.22.3 stopped sending it
+
+
+def parity_examples() -> list[tuple[str, str, dict[str, Any]]]:
+    out = []
+    for path in [*sorted((WIRE / "ops").glob("*.json")), WIRE / "tools" / "shell.json"]:
+        doc = json.loads(path.read_text())
+        action = doc.get("action", "CallMcpTool")
+        for example in doc["examples"]:
+            if (action, example["sdk_call"]) in CALLS:
+                out.append((action, example["sdk_call"], example))
+    return out
+
+
+EXAMPLES = parity_examples()
+
+
+def test_parity_covers_every_captured_call_the_facade_has() -> None:
+    covered = {(a, c) for a, c, _ in EXAMPLES}
+    assert covered == set(CALLS), f"captures without an example: {set(CALLS) - covered}"
+    assert len(EXAMPLES) >= 40
+
+
+def _same_value(name: str, ours: str, theirs: str) -> bool:
+    if name == "Labels":
+        return bool(json.loads(ours) == json.loads(theirs))
+    if theirs in ("True", "False"):  # the official SDK str()s bools; we send JSON-style true/false
+        return ours == theirs.lower()
+    return ours == theirs
+
+
+@pytest.mark.parametrize(
+    ("action", "sdk_call", "example"), EXAMPLES, ids=[f"{e['sdk']}-{a}-{c}" for a, c, e in EXAMPLES]
+)
+def test_parity_with_the_official_sdk(
+    bay: Any, fake: FakeService, action: str, sdk_call: str, example: dict[str, Any]
+) -> None:
+    theirs = example["request"]["form"]
+    fake.reply(action, example["response"]["body"], status=example["response"]["status"])
+    CALLS[action, sdk_call](bay, fake, theirs)
+    ours = fake.sent[-1]
+    assert ours.action == action
+    version = example["sdk"]
+    expected_names = set(theirs) - OFFICIAL_ONLY[version]
+    assert set(ours.form) - OURS_ONLY[version] == expected_names
+    for name in expected_names:
+        assert _same_value(name, ours.form[name], theirs[name]), (
+            f"{name}: ours {ours.form[name]!r}, theirs {theirs[name]!r}"
+        )
+
+
+# ---- (d) -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("action", "sdk_call", "example"), EXAMPLES, ids=[f"{e['sdk']}-{a}-{c}" for a, c, e in EXAMPLES]
+)
+def test_captured_success_replies_parse(
+    bay: Any, fake: FakeService, action: str, sdk_call: str, example: dict[str, Any]
+) -> None:
+    body = example["response"]["body"]
+    fake.reply(action, body, status=example["response"]["status"])
+    result = CALLS[action, sdk_call](bay, fake, example["request"]["form"])
+    data = body.get("Data")
+    if action == "GetLabel":
+        assert result == json.loads(data["Labels"])
+    elif action == "GetLink":
+        assert result == data["Url"]
+    elif action == "GetMcpResource":
+        assert result.resource_url == data["ResourceUrl"]
+        assert (
+            result.app_id == data["DesktopInfo"]["AppId"] and result.ticket == data["DesktopInfo"]["Ticket"]
+        )
+    elif action == "CallMcpTool":
+        assert result.text == data["content"][0]["text"]
+    else:
+        assert result.success, result.error
+        assert result.request_id == body["RequestId"]
+        if action in ("CreateMcpSession", "GetSession"):
+            assert result.session.session_id == data["SessionId"]
+            assert result.session.resource_url == data["ResourceUrl"]
+        if action == "ListSession":
+            assert result.session_ids == [d["SessionId"] for d in data]
+            assert result.total_count == body["TotalCount"]
+        if action == "ListMcpTools":
+            assert [t.name for t in result.tools] == [t["name"] for t in json.loads(data)]
+
+
+# Each captured error case of a covered action: the call, and the error it must give.
+ERROR_CASES: dict[str, tuple[Callable[[Any], Any], type[Exception], bool]] = {
+    # sdk_call: (how to make it, expected error type, raises (True) or returns a failed result)
+    "ERR CreateMcpSession HTTP400 NOT_LOGIN": (lambda bay: bay.create(), AuthenticationError, False),
+    "ERR CreateMcpSession HTTP200 Data.Success=false": (lambda bay: bay.create(), APIError, False),
+    "ERR CreateMcpSession HTTP200 Success=false Code": (lambda bay: bay.create(), APIError, False),
+    "ERR CreateMcpSession HTTP500": (lambda bay: bay.create(), ServerError, False),
+    "ERR CallMcpTool HTTP400": (lambda bay: attach(bay, "s-1")._call_tool("shell", {}), NotFoundError, True),
+    "ERR CallMcpTool isError": (lambda bay: attach(bay, "s-1")._call_tool("shell", {}), ToolError, True),
+    "ERR CallMcpTool HTTP200 Success=false (no Data)": (
+        lambda bay: attach(bay, "s-1")._call_tool("shell", {}),
+        NotFoundError,
+        True,
+    ),
+    "ERR non-JSON 502": (lambda bay: attach(bay, "s-1")._call_tool("shell", {}), ServerError, True),
+    "ERR ListSession HTTP400": (lambda bay: bay.list(), InvalidParameterError, False),
+    "ERR ListSession HTTP200 Success=false": (lambda bay: bay.list(), NotFoundError, False),
+    "ERR GetLabel HTTP400": (lambda bay: attach(bay, "s-1").get_labels(), NotFoundError, True),
+    "ERR GetLink HTTP400": (lambda bay: attach(bay, "s-1").get_link(), InvalidParameterError, True),
+    "ERR GetLink HTTP200 Success=false": (lambda bay: attach(bay, "s-1").get_link(), NotFoundError, True),
+    "ERR GetMcpResource HTTP200 Success=false": (lambda bay: attach(bay, "s-1").info(), NotFoundError, True),
+    "ERR SetLabel HTTP200 Success=false": (
+        lambda bay: attach(bay, "s-1").set_labels({"a": "b"}),
+        NotFoundError,
+        False,
+    ),
+    "ERR ReleaseMcpSession HTTP200 Success=false": (lambda bay: attach(bay, "s-1").delete(), APIError, False),
+}
+ERRORS = [e for e in json.loads((WIRE / "errors.json").read_text()) if e["sdk_call"] in ERROR_CASES]
+
+
+def test_error_cases_cover_every_captured_case_of_a_covered_action() -> None:
+    covered_actions = {a for a, _ in CALLS}
+    every = json.loads((WIRE / "errors.json").read_text())
+    missing = {e["sdk_call"] for e in every if set(e["override"]) <= covered_actions} - set(ERROR_CASES)
+    assert missing == set()
+    assert len(ERRORS) >= 40
+
+
+@pytest.mark.parametrize("case", ERRORS, ids=[f"{e['sdk']}-{e['sdk_call']}" for e in ERRORS])
+def test_captured_errors_give_typed_errors(bay: Any, fake: FakeService, case: dict[str, Any]) -> None:
+    ((action, reply),) = case["override"].items()
+    body = reply["body"]
+    fake.reply(action, body if isinstance(body, dict) else body.encode(), status=reply["status"])
+    call, error, raises = ERROR_CASES[case["sdk_call"]]
+    if raises:
+        with pytest.raises(error) as info:
+            call(bay)
+        err = info.value
+    else:
+        result = call(bay)
+        assert not result.success
+        err = result.error
+        assert result.error_message == str(err)
+    assert type(err) is error
+    if isinstance(body, dict) and isinstance(err, APIError):
+        assert err.request_id == body["RequestId"]
+        assert err.http_status == reply["status"]
+        if body.get("Code") not in (None, "ok"):
+            assert err.code == body["Code"]

@@ -1,0 +1,91 @@
+"""Sync/async parity and the public surface."""
+
+from __future__ import annotations
+
+import inspect
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import agentbay
+
+PAIRS = [(agentbay.AgentBay, agentbay.AsyncAgentBay), (agentbay.Session, agentbay.AsyncSession)]
+
+
+def public(cls: type) -> dict[str, object]:
+    return {n: m for n, m in vars(cls).items() if not n.startswith("_") or n in {"_call_tool"}}
+
+
+@pytest.mark.parametrize(("sync", "async_"), PAIRS, ids=lambda c: c.__name__)
+def test_sync_and_async_twins_have_the_same_methods_and_signatures(sync: type, async_: type) -> None:
+    ours, theirs = public(sync), public(async_)
+    renamed = {"close": "aclose"}
+    assert {renamed.get(n, n) for n in ours} == set(theirs)
+    for name, member in ours.items():
+        twin = theirs[renamed.get(name, name)]
+        if isinstance(member, property):
+            assert isinstance(twin, property)
+            continue
+        sig, async_sig = inspect.signature(member), inspect.signature(twin)  # type: ignore[arg-type]
+        assert list(sig.parameters) == list(async_sig.parameters), name
+        assert [p.default for p in sig.parameters.values()] == [
+            p.default for p in async_sig.parameters.values()
+        ]
+        is_async = inspect.iscoroutinefunction(twin) or inspect.isasyncgenfunction(twin)
+        assert is_async, f"{async_.__name__}.{name} must be async"
+        assert not inspect.iscoroutinefunction(member), f"{sync.__name__}.{name} must be sync"
+
+
+def test_context_manager_protocols() -> None:
+    for sync, async_ in PAIRS:
+        assert hasattr(sync, "__enter__") and hasattr(sync, "__exit__")
+        assert hasattr(async_, "__aenter__") and hasattr(async_, "__aexit__")
+
+
+def test_exported_members() -> None:
+    """__all__ is sorted, complete, and every export claims the public module."""
+    assert agentbay.__all__ == sorted(agentbay.__all__, key=str.lower) or agentbay.__all__ == sorted(
+        agentbay.__all__
+    )
+    public_names = {n for n in dir(agentbay) if not n.startswith("_")}
+    assert public_names == set(agentbay.__all__) - {"__version__"}
+    for name in agentbay.__all__:
+        obj = getattr(agentbay, name)
+        if isinstance(obj, type):
+            assert obj.__module__ == "agentbay", name
+
+
+def test_nothing_generated_leaks_into_the_public_api() -> None:
+    """No public signature or result field names a generated model or `Unset`."""
+    import re
+
+    import agentbay_api.models
+
+    # SessionSummary is a name both layers use; ours is the one exported.
+    generated = (set(agentbay_api.models.__all__) | {"Unset", "UNSET", "UnexpectedStatus"}) - set(
+        agentbay.__all__
+    )
+    pattern = re.compile(r"\b(" + "|".join(sorted(generated)) + r")\b")
+    annotations: list[str] = []
+    for name in agentbay.__all__:
+        obj = getattr(agentbay, name)
+        if not isinstance(obj, type):
+            continue
+        for klass in obj.__mro__:
+            annotations += [str(a) for a in getattr(klass, "__annotations__", {}).values()]
+            for member in vars(klass).values():
+                fn = member.fget if isinstance(member, property) else member
+                annotations += [str(a) for a in getattr(fn, "__annotations__", {}).values()]
+    assert len(annotations) > 50
+    leaks = [a for a in annotations if pattern.search(a)]
+    assert leaks == []
+
+
+def test_sync_code_is_up_to_date_with_its_async_source() -> None:
+    root = Path(__file__).resolve().parent.parent
+    proc = subprocess.run(
+        [sys.executable, "scripts/unasync.py", "--check"], cwd=root, capture_output=True, text=True
+    )
+    assert proc.returncode == 0, proc.stderr
