@@ -18,7 +18,7 @@ nox.options.error_on_missing_interpreters = True
 
 PYTHON = "3.11"
 LINT_DEPS = ["ruff==0.17.6"]
-TYPE_DEPS = ["mypy==2.4.1"]
+TYPE_DEPS = ["mypy==2.4.1", "types-PyYAML"]
 SOURCES = ["agentbay", "tests", "scripts", "noxfile.py"]
 
 
@@ -66,7 +66,7 @@ def lint(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def typecheck(session: nox.Session) -> None:
     """mypy --strict on the facade, and an import smoke test."""
-    session.install(*TYPE_DEPS, "-e", ".")
+    session.install(*TYPE_DEPS, "-e", ".[local]")
     session.run("mypy")
     session.run("python", "-c", "import agentbay, agentbay_api")
 
@@ -76,10 +76,4 @@ def tests(session: nox.Session) -> None:
     """The test suite with coverage (unit, contract, integration against the local server)."""
     # The generator is needed by the test that proves the contract tests catch a spec change.
     session.install("-e", ".[test]", *gen.GENERATOR_DEPS)
-    session.run(
-        "pytest",
-        "--cov",
-        "--cov-report=term",
-        *session.posargs,
-        env={"PATH": f"{Path(session.bin)}:{session.env.get('PATH') or ''}"},
-    )
+    session.run("pytest", "--cov", "--cov-report=term", *session.posargs)

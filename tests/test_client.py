@@ -246,15 +246,26 @@ def test_client_context_manager_closes_its_pool(flavour: str) -> None:
 
 
 def test_a_client_given_by_the_caller_is_not_closed(flavour: str) -> None:
-    from agentbay import AgentBay
+    from agentbay import AgentBay, AsyncAgentBay
 
-    if flavour == "async":
-        pytest.skip("the sync case covers the ownership rule shared by both")
-    own = httpx.Client()
-    with AgentBay(api_key="k", endpoint="http://x", http_client=own):
-        pass
-    assert not own.is_closed
-    own.close()
+    if flavour == "sync":
+        own = httpx.Client()
+        with AgentBay(api_key="k", endpoint="http://x", http_client=own):
+            pass
+        assert not own.is_closed
+        own.close()
+    else:
+        import asyncio
+
+        async def run() -> bool:
+            own = httpx.AsyncClient()
+            async with AsyncAgentBay(api_key="k", endpoint="http://x", http_client=own):
+                pass
+            still_open = not own.is_closed
+            await own.aclose()
+            return still_open
+
+        assert asyncio.run(run())
 
 
 # ---- labels --------------------------------------------------------------------------------------
