@@ -19,7 +19,7 @@ nox.options.error_on_missing_interpreters = True
 PYTHON = "3.11"
 LINT_DEPS = ["ruff==0.17.6"]
 TYPE_DEPS = ["mypy==2.4.1", "types-PyYAML"]
-SOURCES = ["agentbay", "tests", "scripts", "noxfile.py"]
+SOURCES = ["agentbay", "agentbay_local", "tests", "scripts", "bench", "noxfile.py"]
 
 
 @nox.session(python=PYTHON)
@@ -77,3 +77,10 @@ def tests(session: nox.Session) -> None:
     # The generator is needed by the test that proves the contract tests catch a spec change.
     session.install("-e", ".[test]", *gen.GENERATOR_DEPS)
     session.run("pytest", "--cov", "--cov-report=term", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def bench(session: nox.Session) -> None:
+    """Benchmarks against the local server, side by side with raw httpx and the official SDK."""
+    session.install("-e", ".[local]")
+    session.run("python", "bench/run.py", *session.posargs)

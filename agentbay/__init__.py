@@ -12,7 +12,10 @@ with AgentBay() as agent_bay:  # AGENTBAY_API_KEY from the environment
 """
 
 from ._async._client import AsyncAgentBay
+from ._async._command import AsyncCommand
+from ._async._filesystem import AsyncFileSystem
 from ._async._session import AsyncSession
+from ._command import CommandResult
 from ._exceptions import (
     AgentBayError,
     APIConnectionError,
@@ -22,6 +25,7 @@ from ._exceptions import (
     CommandTimeoutError,
     InvalidInputError,
     InvalidParameterError,
+    NonZeroExitError,
     NotFoundError,
     RateLimitError,
     ServerError,
@@ -29,7 +33,20 @@ from ._exceptions import (
     ToolError,
     TransportError,
 )
+from ._files import (
+    BoolResult,
+    DirectoryEntry,
+    DirectoryListResult,
+    FileContentResult,
+    FileInfo,
+    FileInfoResult,
+    FileSearchResult,
+    FileTransferResult,
+    MultipleFileContentResult,
+)
 from ._sync._client import AgentBay
+from ._sync._command import Command
+from ._sync._filesystem import FileSystem
 from ._sync._session import Session
 from ._types import (
     ApiResult,
@@ -53,15 +70,30 @@ __all__ = [
     "AgentBayError",
     "ApiResult",
     "AsyncAgentBay",
+    "AsyncCommand",
+    "AsyncFileSystem",
     "AsyncSession",
     "AuthenticationError",
+    "BoolResult",
+    "Command",
+    "CommandResult",
     "CommandTimeoutError",
     "CreateSessionParams",
     "DeleteResult",
+    "DirectoryEntry",
+    "DirectoryListResult",
+    "FileContentResult",
+    "FileInfo",
+    "FileInfoResult",
+    "FileSearchResult",
+    "FileSystem",
+    "FileTransferResult",
     "InvalidInputError",
     "InvalidParameterError",
     "McpTool",
     "McpToolsResult",
+    "MultipleFileContentResult",
+    "NonZeroExitError",
     "NotFoundError",
     "OperationResult",
     "RateLimitError",

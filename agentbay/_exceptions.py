@@ -14,7 +14,9 @@ AgentBayError
 │   ├── APIConnectionError     could not connect, or the connection broke
 │   └── APITimeoutError        the service did not answer in time
 └── ToolError                an MCP tool ran and reported failure (`tool`, `message`)
-    └── CommandTimeoutError    a shell command ran past its timeout
+    ├── CommandTimeoutError    a shell command ran past its timeout and was killed
+    └── NonZeroExitError       a shell command exited non-zero (`exit_code`, `stderr`); carried by
+                               `CommandResult.error`, raised only by `raise_for_error()`
 ```
 
 `error_from_reply` is the one place that turns a reply into an error.
@@ -35,6 +37,7 @@ __all__ = [
     "CommandTimeoutError",
     "InvalidInputError",
     "InvalidParameterError",
+    "NonZeroExitError",
     "NotFoundError",
     "RateLimitError",
     "ServerError",
@@ -163,6 +166,23 @@ class CommandTimeoutError(ToolError):
     """A shell command ran past its timeout and was stopped."""
 
 
+class NonZeroExitError(ToolError):
+    """A shell command exited with a non-zero code.
+
+    Attributes:
+        exit_code: The command's exit code.
+        stderr: What it wrote to stderr.
+    """
+
+    def __init__(self, exit_code: int, stderr: str, *, request_id: str = "") -> None:
+        self.exit_code = exit_code
+        self.stderr = stderr
+        tail = stderr.strip().splitlines()[-1][:200] if stderr.strip() else ""
+        super().__init__(
+            "shell", f"exit code {exit_code}" + (f": {tail}" if tail else ""), request_id=request_id
+        )
+
+
 def _classify(code: str, status: int) -> type[APIError]:
     # The code is the more specific signal: a 400 can mean a bad key, a missing session or a bad argument.
     if code in {"NOT_LOGIN", "InvalidApiKey", "Forbidden"} or code.startswith(
@@ -242,3 +262,8 @@ def error_from_reply(
         action=action,
         retry_after=retry_after,
     )
+
+
+CALL_FAILURES = (APIError, TransportError, ToolError)
+"""What a result-returning call captures into its result; anything else (bad input, a deleted session)
+is raised."""

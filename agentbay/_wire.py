@@ -313,10 +313,18 @@ def labels_of(reply: GetLabelResponse) -> dict[str, str]:
 
 @attrs.frozen
 class ToolOutput:
-    """What a tool call returned: the text of its first content item."""
+    """What a tool call returned."""
 
+    tool: str
     text: str
+    """The text of the first content item (what every sub-manager parses)."""
+    is_error: bool
+    """The tool reported failure (``isError``)."""
     request_id: str
+
+    def error(self) -> ToolError:
+        """This failed call as a `ToolError`."""
+        return ToolError(self.tool, self.text or "the tool reported an error", request_id=self.request_id)
 
 
 def tool_body(auth: str, session_id: str, name: str, args: Mapping[str, Any]) -> CallMcpToolRequest:
@@ -327,18 +335,14 @@ def tool_body(auth: str, session_id: str, name: str, args: Mapping[str, Any]) ->
 
 
 def tool_output(reply: CallMcpToolResponse, name: str) -> ToolOutput:
-    """The tool's text; `ToolError` when the tool reported failure (``isError``)."""
+    """The tool's reply. On ``isError`` the text joins every content item, as the official SDK shows it."""
     data = reply.data
     if not isinstance(data, CallMcpToolData):
         raise _malformed(CALL_TOOL.action, reply, "Data is not an MCP tool result")
     texts = [_str(item.text) for item in data.content] if isinstance(data.content, list) else []
     if data.is_error is True:
-        raise ToolError(
-            name,
-            "; ".join(t for t in texts if t) or "the tool reported an error",
-            request_id=_request_id(reply),
-        )
-    return ToolOutput(texts[0] if texts else "", _request_id(reply))
+        return ToolOutput(name, "; ".join(t for t in texts if t), True, _request_id(reply))
+    return ToolOutput(name, texts[0] if texts else "", False, _request_id(reply))
 
 
 def list_tools_body(auth: str, image_id: str) -> ListMcpToolsRequest:

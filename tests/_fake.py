@@ -3,6 +3,7 @@ every request and answers from a script of replies, else with a plausible succes
 
 from __future__ import annotations
 
+import base64
 import json
 import uuid
 from collections import defaultdict, deque
@@ -52,6 +53,24 @@ def envelope(data: Any = None, **extra: Any) -> dict[str, Any]:
     return body
 
 
+def _tool_text(name: str, args: dict[str, Any]) -> str:
+    """A plausible reply text for each tool, in the formats of protocol.md section 6."""
+    if name == "get_file_info":
+        return "size: 5\nisDirectory: false\nisFile: true\npermissions: 644\nmodified: Thu Sep 11 2025"
+    if name == "read_file":
+        data = b"hello"[args.get("offset", 0) :][: args.get("length") or None]
+        return base64.b64encode(data).decode() if args.get("format") == "binary" else data.decode()
+    if name == "list_directory":
+        return "[DIR] sub\n[FILE] a.txt"
+    if name == "search_files":
+        return "No matches found"
+    if name == "read_multiple_files":
+        return "\n---\n".join(f"{p}:\nbody of {p}\n" for p in args["paths"])
+    if name == "shell":
+        return "ok\n"
+    return "ok"
+
+
 def _default(sent: Sent) -> dict[str, Any]:
     sid = sent.form.get("SessionId", "session-00000000000000000001")
     if sent.action == "CreateMcpSession":
@@ -75,7 +94,8 @@ def _default(sent: Sent) -> dict[str, Any]:
     if sent.action == "ListMcpTools":
         return envelope(json.dumps([{"name": "shell", "description": "d", "inputSchema": {}, "server": "s"}]))
     if sent.action == "CallMcpTool":
-        return envelope({"content": [{"type": "text", "text": "ok"}], "isError": False})
+        text = _tool_text(sent.form["Name"], json.loads(sent.form["Args"]))
+        return envelope({"content": [{"type": "text", "text": text}], "isError": False})
     return envelope()
 
 
@@ -98,7 +118,8 @@ class FakeService:
         headers: dict[str, str] | None = None,
         first: bool = False,
     ) -> None:
-        """Queue a reply for `action`: a dict (JSON), bytes (raw) or None (default success); `first` jumps the queue."""
+        """Queue a reply for `action` (or ``CallMcpTool:<tool>``): a dict (JSON), bytes (raw) or None
+        (default success); `first` jumps the queue."""
         if body is None:
             body = envelope()
         raw = body if isinstance(body, bytes) else json.dumps(body).encode()
@@ -109,10 +130,18 @@ class FakeService:
         """Make the next `action` raise an httpx transport error."""
         self._script[action].append(exc)
 
+    def tool(self, name: str, text: str, *, is_error: bool = False) -> None:
+        """Queue the reply of the next call of tool `name`."""
+        data = {"content": [{"type": "text", "text": text}], "isError": is_error}
+        self.reply(f"CallMcpTool:{name}", envelope(data))
+
     def handler(self, request: httpx.Request) -> httpx.Response:
         sent = Sent.of(request)
         self.sent.append(sent)
-        queue = self._script.get(sent.action)
+        queue = (
+            self._script.get(f"CallMcpTool:{sent.form.get('Name')}") if sent.action == "CallMcpTool" else None
+        )
+        queue = queue or self._script.get(sent.action)
         if queue:
             item = queue.popleft()
             if isinstance(item, Exception):
@@ -123,3 +152,7 @@ class FakeService:
 
     def actions(self) -> list[str]:
         return [s.action for s in self.sent]
+
+    def tools(self) -> list[tuple[str, dict[str, Any]]]:
+        """(tool name, decoded Args) of every CallMcpTool sent."""
+        return [(s.form["Name"], json.loads(s.form["Args"])) for s in self.sent if s.action == "CallMcpTool"]

@@ -8,7 +8,7 @@ from typing import Any
 
 import attrs
 
-from agentbay import AsyncAgentBay, AsyncSession, SessionResult
+from agentbay import AsyncAgentBay, AsyncCommand, AsyncFileSystem, AsyncSession, SessionResult
 
 
 class Synced:
@@ -23,7 +23,7 @@ class Synced:
         return self._obj
 
     def _wrap(self, value: Any) -> Any:
-        if isinstance(value, AsyncSession | AsyncAgentBay):
+        if isinstance(value, AsyncSession | AsyncAgentBay | AsyncCommand | AsyncFileSystem):
             return Synced(value, self._loop)
         if isinstance(value, SessionResult) and value.session is not None:
             return attrs.evolve(value, session=Synced(value.session, self._loop))

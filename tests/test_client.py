@@ -448,7 +448,7 @@ def test_list_mcp_tools_defaults_to_linux_latest_and_reports_malformed_data(
 def test_call_tool_returns_text_and_encodes_args_like_the_official_sdk(bay: Any, fake: FakeService) -> None:
     session = new_session(bay)
     out = session._call_tool("shell", {"command": "echo ü", "timeout_ms": 1000})
-    assert out.text == "ok"
+    assert out.text == "ok\n"
     form = fake.sent[-1].form
     assert (form["Name"], form["SessionId"]) == ("shell", session.session_id)
     assert form["Args"] == '{"command": "echo ü", "timeout_ms": 1000}'

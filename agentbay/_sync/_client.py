@@ -11,7 +11,7 @@ import httpx
 from .. import _wire as wire
 from .._config import resolve_config
 from .._constants import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
-from .._exceptions import AgentBayError, InvalidInputError
+from .._exceptions import CALL_FAILURES, InvalidInputError
 from .._types import CreateSessionParams, DeleteResult, SessionListResult, SessionResult, SessionSummary
 from .._validate import check_labels, check_non_empty
 from ._session import Session
@@ -92,7 +92,7 @@ class AgentBay:
         try:
             reply = transport.send(wire.CREATE_SESSION, wire.create_body(transport.auth, params))
             fields = wire.created_session(reply)
-        except AgentBayError as exc:
+        except CALL_FAILURES as exc:
             return SessionResult.failed(exc)
         session = Session(
             self, fields.session_id, resource_url=fields.resource_url, image_id=params.image_id
@@ -106,7 +106,7 @@ class AgentBay:
         try:
             reply = transport.send(wire.GET_SESSION, wire.session_body(transport.auth, session_id))
             fields = wire.got_session(reply, session_id)
-        except AgentBayError as exc:
+        except CALL_FAILURES as exc:
             return SessionResult.failed(exc)
         session = Session(self, fields.session_id, resource_url=fields.resource_url)
         return SessionResult(request_id=fields.request_id, session=session)
@@ -140,7 +140,7 @@ class AgentBay:
                 wire.LIST_SESSIONS, wire.list_body(transport.auth, wanted, size, token)
             )
             return wire.session_page(reply)
-        except AgentBayError as exc:
+        except CALL_FAILURES as exc:
             return SessionListResult.failed(exc)
 
     def list_all(

@@ -10,9 +10,11 @@ from typing import TYPE_CHECKING, Any
 
 from .. import _wire as wire
 from .._constants import DEFAULT_IMAGE_ID
-from .._exceptions import AgentBayError, NotFoundError, SessionClosedError
+from .._exceptions import CALL_FAILURES, NotFoundError, SessionClosedError
 from .._types import DeleteResult, McpToolsResult, OperationResult, SessionInfo
 from .._validate import check_labels, check_non_empty, check_port
+from ._command import Command
+from ._filesystem import FileSystem
 
 if TYPE_CHECKING:
     from ._client import AgentBay
@@ -43,6 +45,8 @@ class Session:
         self._resource_url = resource_url
         self._image_id = image_id
         self._deleted = False
+        self._command: Command | None = None
+        self._file_system: FileSystem | None = None
 
     def __repr__(self) -> str:
         state = ", deleted" if self._deleted else ""
@@ -69,6 +73,20 @@ class Session:
         return self._agent_bay
 
     @property
+    def command(self) -> Command:
+        """Shell commands in the session."""
+        if self._command is None:
+            self._command = Command(self)
+        return self._command
+
+    @property
+    def file_system(self) -> FileSystem:
+        """Files in the session."""
+        if self._file_system is None:
+            self._file_system = FileSystem(self)
+        return self._file_system
+
+    @property
     def deleted(self) -> bool:
         """Whether `delete` removed the session (or found it gone)."""
         return self._deleted
@@ -88,7 +106,7 @@ class Session:
         except NotFoundError as exc:
             self._deleted = True
             return DeleteResult.failed(exc)
-        except AgentBayError as exc:
+        except CALL_FAILURES as exc:
             return DeleteResult.failed(exc)
         self._deleted = True
         return DeleteResult(request_id=wire._request_id(reply))
@@ -102,7 +120,7 @@ class Session:
             reply = transport.send(
                 wire.SET_LABELS, wire.set_labels_body(transport.auth, self._session_id, labels)
             )
-        except AgentBayError as exc:
+        except CALL_FAILURES as exc:
             return OperationResult.failed(exc)
         return OperationResult(request_id=wire._request_id(reply))
 
@@ -158,27 +176,30 @@ class Session:
         try:
             reply = transport.send(wire.LIST_TOOLS, body)
             tools = wire.tools_of(reply)
-        except AgentBayError as exc:
+        except CALL_FAILURES as exc:
             return McpToolsResult.failed(exc)
         return McpToolsResult(request_id=wire._request_id(reply), tools=tools)
 
     def _call_tool(
-        self, name: str, args: Mapping[str, Any], *, timeout: float | None = None
+        self, name: str, args: Mapping[str, Any], *, timeout: float | None = None, check: bool = True
     ) -> wire.ToolOutput:
         """Call MCP tool `name`: the one path every sub-manager's call takes.
 
         Args:
             timeout: Read timeout of this call in seconds, for tools that run long; the client's when None.
+            check: Raise `ToolError` when the tool reports failure; False returns the output to inspect.
 
         Raises:
-            ToolError: The tool reported failure.
+            ToolError: The tool reported failure (with `check`).
             AgentBayError: Any other failure.
         """
         self._check_open()
         transport = self._transport
         body = wire.tool_body(transport.auth, self._session_id, name, args)
-        reply = transport.send(wire.CALL_TOOL, body, timeout=timeout)
-        return wire.tool_output(reply, name)
+        output = wire.tool_output(transport.send(wire.CALL_TOOL, body, timeout=timeout), name)
+        if check and output.is_error:
+            raise output.error()
+        return output
 
     def __enter__(self) -> Session:
         return self

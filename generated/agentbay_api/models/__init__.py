@@ -8,6 +8,8 @@ from .create_mcp_session_data import CreateMcpSessionData
 from .create_mcp_session_request import CreateMcpSessionRequest
 from .create_mcp_session_response import CreateMcpSessionResponse
 from .desktop_info import DesktopInfo
+from .edit_file_args import EditFileArgs
+from .edit_file_args_edits_item import EditFileArgsEditsItem
 from .error_response import ErrorResponse
 from .get_label_data import GetLabelData
 from .get_label_request import GetLabelRequest
@@ -24,12 +26,21 @@ from .list_mcp_tools_response import ListMcpToolsResponse
 from .list_session_request import ListSessionRequest
 from .list_session_response import ListSessionResponse
 from .mcp_content import McpContent
+from .move_file_args import MoveFileArgs
+from .path_args import PathArgs
+from .read_file_args import ReadFileArgs
+from .read_file_args_format import ReadFileArgsFormat
+from .read_multiple_files_args import ReadMultipleFilesArgs
 from .response_envelope import ResponseEnvelope
+from .search_files_args import SearchFilesArgs
 from .session_id_request import SessionIdRequest
 from .session_summary import SessionSummary
 from .set_label_request import SetLabelRequest
 from .shell_args import ShellArgs
 from .shell_args_envs import ShellArgsEnvs
+from .write_file_args import WriteFileArgs
+from .write_file_args_format import WriteFileArgsFormat
+from .write_file_args_mode import WriteFileArgsMode
 
 __all__ = (
     "Authorized",
@@ -40,6 +51,8 @@ __all__ = (
     "CreateMcpSessionRequest",
     "CreateMcpSessionResponse",
     "DesktopInfo",
+    "EditFileArgs",
+    "EditFileArgsEditsItem",
     "ErrorResponse",
     "GetLabelData",
     "GetLabelRequest",
@@ -56,10 +69,19 @@ __all__ = (
     "ListSessionRequest",
     "ListSessionResponse",
     "McpContent",
+    "MoveFileArgs",
+    "PathArgs",
+    "ReadFileArgs",
+    "ReadFileArgsFormat",
+    "ReadMultipleFilesArgs",
     "ResponseEnvelope",
+    "SearchFilesArgs",
     "SessionIdRequest",
     "SessionSummary",
     "SetLabelRequest",
     "ShellArgs",
     "ShellArgsEnvs",
+    "WriteFileArgs",
+    "WriteFileArgsFormat",
+    "WriteFileArgsMode",
 )

@@ -16,12 +16,14 @@ T = TypeVar("T", bound="ShellArgs")
 
 @_attrs_define
 class ShellArgs:
+    """`shell`: run a command line with /bin/sh in the session."""
+
     command: str
     """ The shell command line. """
     timeout_ms: int
-    """ Kill the command after this many milliseconds. """
+    """ Kill the command (its whole process group) after this many milliseconds. """
     cwd: str | Unset = UNSET
-    """ (0.22.3) Working directory. """
+    """ (0.22.3) Working directory """
     envs: ShellArgsEnvs | Unset = UNSET
     """ (0.22.3) Extra environment variables. """
 

@@ -1,0 +1,174 @@
+"""The `agentbay` command: `agentbay demo` and `agentbay local serve`.
+
+Built on the public facade only (the local server is started through its own package). argparse keeps
+the command dependency-free: it works with the base install, and `local serve` asks for the
+`[local]` extra only when it is used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+from ._constants import ENV_API_KEY
+from ._exceptions import AgentBayError
+
+__all__ = ["main"]
+
+T = TypeVar("T")
+LOCAL_EXTRA_HINT = "the local server needs the [local] extra: pip install 'agentbay[local]'"
+
+
+def _default_state_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return Path(base) / "agentbay" / "local"
+
+
+def _import_local() -> Any:
+    try:
+        import agentbay_local
+    except ImportError as exc:  # starlette/uvicorn missing
+        raise SystemExit(f"agentbay: {LOCAL_EXTRA_HINT} ({exc})") from None
+    return agentbay_local
+
+
+def _serve(args: argparse.Namespace) -> int:
+    local = _import_local()
+    server = local.LocalServer(args.state_dir, api_keys=args.api_key or None, host=args.host, port=args.port)
+    # `serve_forever` prints the endpoint (and a generated key) and returns on SIGINT/SIGTERM.
+    server.serve_forever()
+    return 0
+
+
+class _Steps:
+    """Prints one line per demo step: what ran, how long it took, what it returned."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, title: str, call: Callable[[], T], show: Callable[[T], str] = str) -> T:
+        started = time.perf_counter()
+        value = call()
+        elapsed = (time.perf_counter() - started) * 1000
+        self.count += 1
+        print(f"  {self.count:>2}. {title:<34} {elapsed:7.1f} ms  {show(value)}", flush=True)
+        return value
+
+
+def run_quickstart(agent_bay: Any) -> None:
+    """The demo's steps, through the public SDK only."""
+    from ._types import CreateSessionParams
+
+    step = _Steps()
+    labels = {"project": "agentbay-demo", "run": str(os.getpid())}
+    result = step(
+        "create session (labels)",
+        lambda: agent_bay.create(CreateSessionParams(labels=labels, image_id="linux_latest")),
+        lambda r: r.session.session_id if r.success else r.error_message,
+    )
+    with result.unwrap() as session:
+        step("info", session.info, lambda i: i.resource_url)
+        step("get_link", session.get_link)
+        step("get_link(https, 30100)", lambda: session.get_link("https", 30100))
+        step(
+            "set_labels (+stage=test)",
+            lambda: session.set_labels({**labels, "stage": "test"}).raise_for_error(),
+        )
+        step("get_labels", session.get_labels)
+        found = step(
+            "list(labels=project)",
+            lambda: agent_bay.list(labels={"project": "agentbay-demo"}),
+            lambda r: f"{len(r.session_ids)} session(s), total {r.total_count}",
+        )
+        found.raise_for_error()
+        if session.session_id not in found.session_ids:
+            raise AgentBayError(f"list did not find session {session.session_id}")
+        tools = step("list_mcp_tools", session.list_mcp_tools, lambda r: f"{len(r.tools)} tools")
+        tools.raise_for_error()
+        step(
+            "delete", session.delete, lambda r: "deleted" if r.success else r.error_message
+        ).raise_for_error()
+    print(f"demo finished: {step.count} steps, all succeeded")
+
+
+@contextmanager
+def _embedded_server() -> Iterator[tuple[str, str]]:
+    local = _import_local()
+    key = "akm-demo-" + os.urandom(8).hex()
+    with (
+        tempfile.TemporaryDirectory(prefix="agentbay-demo-") as state_dir,
+        local.LocalServer(state_dir, api_keys=[key]) as server,
+    ):
+        yield server.endpoint, key
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from ._sync._client import AgentBay
+
+    try:
+        if args.endpoint:
+            key = os.environ.get(ENV_API_KEY, "")
+            if not key:
+                print(f"agentbay demo: set {ENV_API_KEY} to run against {args.endpoint}", file=sys.stderr)
+                return 2
+            print(f"agentbay demo against {args.endpoint}")
+            with AgentBay(api_key=key, endpoint=args.endpoint) as agent_bay:
+                run_quickstart(agent_bay)
+        else:
+            with _embedded_server() as (endpoint, key):
+                print(f"agentbay demo against an embedded local server at {endpoint}")
+                with AgentBay(api_key=key, endpoint=endpoint) as agent_bay:
+                    run_quickstart(agent_bay)
+    except AgentBayError as exc:
+        print(f"demo failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="agentbay", description="Wuying AgentBay from the command line.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    demo = commands.add_parser(
+        "demo", help="run a quickstart against an embedded local server (or --endpoint)"
+    )
+    demo.add_argument(
+        "--endpoint", help=f"run against this AgentBay endpoint instead (key from {ENV_API_KEY})"
+    )
+    demo.set_defaults(run=_demo)
+
+    local = commands.add_parser("local", help="the local AgentBay server")
+    local_commands = local.add_subparsers(dest="local_command", required=True)
+    serve = local_commands.add_parser("serve", help="serve the AgentBay API on this machine")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument(
+        "--port", type=int, default=9000, help="port to bind (default 9000; 0 picks a free one)"
+    )
+    serve.add_argument(
+        "--state-dir", type=Path, default=_default_state_dir(), help="where sessions and keys are kept"
+    )
+    serve.add_argument(
+        "--api-key",
+        action="append",
+        help="accept this API key (repeatable); default: a generated, stored key",
+    )
+    serve.set_defaults(run=_serve)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `agentbay` command."""
+    args = build_parser().parse_args(argv)
+    code: int = args.run(args)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,277 @@
+"""Benchmarks, each side by side with its baseline in the same run (`nox -s bench`).
+
+- sequential `session.get_labels()`: our sync SDK vs the same request made with a bare httpx.Client;
+- async throughput at concurrency 10 and 50: AsyncAgentBay vs a bare httpx.AsyncClient vs the official
+  SDK 0.22.3's AsyncAgentBay;
+- `import agentbay`: wall time and peak RSS, ours vs the official SDK; installed distributions;
+- the local server's own capacity (bare httpx at high concurrency), to tell whether it bounds a figure.
+
+The server runs in its own process, so that it does not share a GIL with the clients measured.
+Prints a table and writes JSON (--out). No figure here is asserted: targets are reported beside them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+import official_sdk  # noqa: E402
+
+from agentbay import AgentBay, AsyncAgentBay  # noqa: E402
+
+OFFICIAL = "0.22.3"
+KEY = "akm-bench-key"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def server_process() -> Iterator[str]:
+    port = free_port()
+    with tempfile.TemporaryDirectory() as state:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "agentbay._cli", "local", "serve", "--port", str(port),
+             "--state-dir", state, "--api-key", KEY],
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        endpoint = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(200):
+                try:
+                    httpx.post(endpoint + "/?Action=ListSession", timeout=0.5)
+                    break
+                except httpx.TransportError:
+                    time.sleep(0.05)
+            yield endpoint
+        finally:
+            proc.terminate()
+            proc.wait(10)
+
+
+def raw_request(endpoint: str, session_id: str) -> tuple[str, dict[str, str]]:
+    """The GetLabel request our SDK sends, built by hand (what a bare-httpx user would write)."""
+    return endpoint + "/", {"Authorization": f"Bearer {KEY}", "SessionId": session_id}
+
+
+def raw_params() -> dict[str, str]:
+    return {
+        "Action": "GetLabel", "Format": "json", "Version": "2025-05-06",
+        "Timestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "SignatureNonce": os.urandom(16).hex(),
+    }  # fmt: skip
+
+
+def sequential(endpoint: str, n: int) -> dict[str, Any]:
+    with AgentBay(api_key=KEY, endpoint=endpoint) as ab, httpx.Client() as raw:
+        session = ab.create().unwrap()
+        url, form = raw_request(endpoint, session.session_id)
+
+        def ours() -> None:
+            session.get_labels()
+
+        def bare() -> None:
+            response = raw.post(url, params=raw_params(), data=form)
+            response.raise_for_status()
+            json.loads(response.content)["Data"]["Labels"]
+
+        # Interleave rounds so that drift (other load, CPU frequency) hits both alike.
+        times: dict[str, list[float]] = {"ours": [], "bare": []}
+        for fn in (ours, bare):
+            for _ in range(50):
+                fn()
+        rounds = 10
+        for _ in range(rounds):
+            for name, fn in (("ours", ours), ("bare", bare)):
+                started = time.perf_counter()
+                for _ in range(n // rounds):
+                    fn()
+                times[name].append((time.perf_counter() - started) / (n // rounds))
+        session.delete()
+    ours_us = statistics.median(times["ours"]) * 1e6
+    bare_us = statistics.median(times["bare"]) * 1e6
+    return {"calls": n, "ours_us": ours_us, "bare_us": bare_us, "ratio": ours_us / bare_us}
+
+
+async def _throughput(call: Callable[[], Any], concurrency: int, seconds: float) -> float:
+    calls = 0
+    deadline = time.perf_counter() + seconds
+
+    async def worker() -> None:
+        nonlocal calls
+        while time.perf_counter() < deadline:
+            await call()
+            calls += 1
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return calls / (time.perf_counter() - started)
+
+
+async def async_ours_and_bare(endpoint: str, concurrency: int, seconds: float) -> dict[str, float]:
+    limits = httpx.Limits(max_connections=100, max_keepalive_connections=100)
+    async with AsyncAgentBay(api_key=KEY, endpoint=endpoint) as ab, httpx.AsyncClient(limits=limits) as raw:
+        session = (await ab.create()).unwrap()
+        url, form = raw_request(endpoint, session.session_id)
+
+        async def bare() -> None:
+            response = await raw.post(url, params=raw_params(), data=form)
+            response.raise_for_status()
+            json.loads(response.content)["Data"]["Labels"]
+
+        await _throughput(session.get_labels, concurrency, 0.5)  # warm the pools
+        ours = await _throughput(session.get_labels, concurrency, seconds)
+        bare_rate = await _throughput(bare, concurrency, seconds)
+        await session.delete()
+    return {"ours": ours, "bare": bare_rate}
+
+
+def official_env(endpoint: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AGENTBAY_")}
+    return {**env, "AGENTBAY_ENDPOINT": endpoint, "AGENTBAY_API_KEY": KEY}
+
+
+def official_async(endpoint: str, concurrency: int, seconds: float) -> float:
+    python = official_sdk.python_for(OFFICIAL)
+    with tempfile.TemporaryDirectory() as cwd:  # no stray .env is picked up
+        out = subprocess.run(
+            [str(python), str(ROOT / "bench" / "_official_async.py"), str(concurrency), str(seconds)],
+            env=official_env(endpoint), cwd=cwd, capture_output=True, text=True, check=True,
+        )  # fmt: skip
+    report = json.loads(out.stdout.strip().splitlines()[-1])
+    return float(report["calls"] / report["seconds"])
+
+
+IMPORT_PROBE = (
+    "import resource, sys, time; t = time.perf_counter(); import agentbay; "
+    "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+)
+
+
+def import_cost(python: str, runs: int = 7) -> dict[str, float]:
+    walls, rss = [], []
+    with tempfile.TemporaryDirectory() as cwd:
+        for _ in range(runs):
+            out = subprocess.run(
+                [python, "-c", IMPORT_PROBE], capture_output=True, text=True, check=True, cwd=cwd
+            )
+            wall, kb = out.stdout.split()
+            walls.append(float(wall))
+            rss.append(int(kb) / 1024)
+    return {"import_s": statistics.median(walls), "peak_rss_mb": statistics.median(rss)}
+
+
+def bare_python_rss() -> float:
+    out = subprocess.run(
+        [sys.executable, "-c", "import resource; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return int(out.stdout) / 1024
+
+
+def distributions_of(spec: str) -> int:
+    """Distributions a fresh venv holds after `pip install spec` (pip and setuptools not counted)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run([sys.executable, "-m", "venv", tmp], check=True)
+        pip = [f"{tmp}/bin/python", "-m", "pip"]
+        subprocess.run([*pip, "install", "-q", "--disable-pip-version-check", spec], check=True)
+        listed = subprocess.run([*pip, "list", "--format=json"], capture_output=True, text=True, check=True)
+    names = {d["name"].lower() for d in json.loads(listed.stdout)}
+    return len(names - {"pip", "setuptools", "wheel"})
+
+
+def official_distributions() -> int:
+    python = official_sdk.python_for(OFFICIAL)
+    listed = subprocess.run(
+        [str(python), "-m", "pip", "list", "--format=json"], capture_output=True, text=True
+    )
+    names = {d["name"].lower() for d in json.loads(listed.stdout)}
+    return len(names - {"pip", "setuptools", "wheel"})
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "latest.json")
+    parser.add_argument("--calls", type=int, default=2000)
+    parser.add_argument("--seconds", type=float, default=3.0)
+    args = parser.parse_args()
+    results: dict[str, Any] = {"python": sys.version.split()[0], "cpus": os.cpu_count()}
+
+    with server_process() as endpoint:
+        results["sequential_get_labels"] = sequential(endpoint, args.calls)
+        for c in (10, 50):
+            row = asyncio.run(async_ours_and_bare(endpoint, c, args.seconds))
+            row["official"] = official_async(endpoint, c, args.seconds)
+            row["ours_vs_bare"] = row["ours"] / row["bare"]
+            row["ours_vs_official"] = row["ours"] / row["official"]
+            results[f"async_c{c}"] = row
+        # The server's own ceiling: bare httpx at high concurrency.
+        results["server_capacity_calls_s"] = asyncio.run(async_ours_and_bare(endpoint, 100, args.seconds))[
+            "bare"
+        ]
+
+    ours_import = import_cost(sys.executable)
+    official_import = import_cost(str(official_sdk.python_for(OFFICIAL)))
+    results["import"] = {
+        "ours": ours_import,
+        "official": official_import,
+        "bare_python_rss_mb": bare_python_rss(),
+    }
+    results["distributions"] = {"ours": distributions_of(str(ROOT)), "official": official_distributions()}
+
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2))
+    print_table(results)
+    print(f"\nwritten to {args.out}")
+
+
+def print_table(r: dict[str, Any]) -> None:
+    s = r["sequential_get_labels"]
+    rows = [
+        ("sequential get_labels, µs/call", f"{s['ours_us']:.0f}", f"bare httpx {s['bare_us']:.0f}",
+         f"ratio {s['ratio']:.2f}", "≤ 1.15"),
+    ]  # fmt: skip
+    for c in (10, 50):
+        a = r[f"async_c{c}"]
+        rows.append((f"async get_labels c={c}, calls/s", f"{a['ours']:.0f}", f"bare httpx {a['bare']:.0f}",
+                     f"ratio {a['ours_vs_bare']:.2f}", "≥ 0.9"))  # fmt: skip
+        rows.append((f"  vs official {OFFICIAL} c={c}", f"{a['ours']:.0f}", f"official {a['official']:.1f}",
+                     f"x {a['ours_vs_official']:.1f}", "≥ 10x"))  # fmt: skip
+    rows.append(
+        ("local server capacity, calls/s", f"{r['server_capacity_calls_s']:.0f}", "bare httpx c=100", "", "")
+    )
+    i = r["import"]
+    rows.append(("import agentbay, s", f"{i['ours']['import_s']:.3f}", f"official {i['official']['import_s']:.3f}",
+                 "", "≤ 0.15"))  # fmt: skip
+    rows.append(("peak RSS after import, MB", f"{i['ours']['peak_rss_mb']:.1f}",
+                 f"official {i['official']['peak_rss_mb']:.1f}", f"bare python {i['bare_python_rss_mb']:.1f}",
+                 "≤ 35"))  # fmt: skip
+    d = r["distributions"]
+    rows.append(("installed distributions", str(d["ours"]), f"official {d['official']}", "", ""))
+    widths = [max(len(row[k]) for row in rows) for k in range(5)]
+    header = ("measure", "ours", "baseline", "comparison", "target")
+    widths = [max(w, len(h)) for w, h in zip(widths, header, strict=True)]
+    for row in (header, *rows):
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)))
+
+
+if __name__ == "__main__":
+    main()

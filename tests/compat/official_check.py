@@ -1,0 +1,94 @@
+"""Drive the OFFICIAL AgentBay SDK (wuying-agentbay-sdk) against an endpoint; run inside its own venv.
+
+Usage: AGENTBAY_ENDPOINT=http://127.0.0.1:PORT AGENTBAY_API_KEY=KEY python official_check.py [GROUP ...]
+
+Groups: `session` (create with labels and image, info, get_link, labels, list by labels, delete).
+Prints one JSON object per step ({"step", "ok", "value" | "error"}) and exits 1 if any step failed.
+This file must not import our SDK: the official one is also called `agentbay`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+import agentbay
+from agentbay import AgentBay, CreateSessionParams
+
+VERSION = getattr(agentbay, "__version__", "") or os.environ.get("OFFICIAL_SDK_VERSION", "")
+failures = 0
+
+
+def step(name: str, call: Callable[[], Any], check: Callable[[Any], bool] = bool) -> Any:
+    global failures
+    try:
+        value = call()
+        ok = bool(check(value))
+        print(json.dumps({"step": name, "ok": ok, "value": repr(value)[:300]}), flush=True)
+    except Exception as exc:  # report every failure, keep going
+        ok, value = False, None
+        print(json.dumps({"step": name, "ok": False, "error": f"{type(exc).__name__}: {exc}",
+                          "trace": traceback.format_exc()[-800:]}), flush=True)  # fmt: skip
+    failures += not ok
+    return value
+
+
+def list_ids(ab: AgentBay, labels: dict[str, str]) -> list[str]:
+    if hasattr(ab, "list_by_labels"):  # 0.8.0
+        result = ab.list_by_labels(labels)
+        assert result.success, result.error_message
+        return [s.session_id for s in result.sessions]
+    result = ab.list(labels=labels)
+    assert result.success, result.error_message
+    return [s["sessionId"] if isinstance(s, dict) else s for s in result.session_ids]
+
+
+def session_group(ab: AgentBay) -> None:
+    labels = {"project": "compat", "sdk": VERSION or "x"}
+    created = step(
+        "create(labels, image_id)",
+        lambda: ab.create(CreateSessionParams(labels=labels, image_id="linux_latest")),
+        lambda r: r.success and r.session.session_id.startswith("session-"),
+    )
+    if not created or not created.success:
+        return
+    session = created.session
+    sid = session.session_id
+    step(
+        "info",
+        lambda: session.info(),
+        lambda r: r.success and r.data.session_id == sid and r.data.resource_url,
+    )
+    step("get_link", lambda: session.get_link(), lambda r: r.success and sid in r.data)
+    step(
+        "get_link(https, 30150)",
+        lambda: session.get_link("https", 30150),
+        lambda r: r.success and "30150" in r.data,
+    )
+    step("set_labels", lambda: session.set_labels({**labels, "stage": "x"}), lambda r: r.success)
+    step(
+        "get_labels", lambda: session.get_labels(), lambda r: r.success and r.data == {**labels, "stage": "x"}
+    )
+    step("list by labels", lambda: list_ids(ab, {"project": "compat"}), lambda ids: sid in ids)
+    step("list by other labels", lambda: list_ids(ab, {"project": "other"}), lambda ids: sid not in ids)
+    step("delete", lambda: session.delete(), lambda r: r.success)
+    step("list after delete", lambda: list_ids(ab, {"project": "compat"}), lambda ids: sid not in ids)
+
+
+GROUPS = {"session": session_group}
+
+
+def main() -> int:
+    ab = AgentBay(api_key=os.environ["AGENTBAY_API_KEY"])
+    for name in sys.argv[1:] or list(GROUPS):
+        GROUPS[name](ab)
+    print(json.dumps({"summary": True, "failures": failures}))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
