@@ -39,11 +39,20 @@ def _import_local() -> Any:
     return agentbay_local
 
 
+def _print_ready(server: Any) -> None:
+    print(f"AgentBay local server at {server.endpoint} (state in {server.state_dir})", flush=True)
+    if server.generated_key is not None:
+        # The user needs it to connect: the server's own key, kept in <state_dir>/api_key.
+        print(f"API key: {server.generated_key}", flush=True)
+    print(
+        f"Use it with: AGENTBAY_ENDPOINT={server.endpoint} AGENTBAY_API_KEY=<key>; Ctrl-C stops.", flush=True
+    )
+
+
 def _serve(args: argparse.Namespace) -> int:
     local = _import_local()
-    server = local.LocalServer(args.state_dir, api_keys=args.api_key or None, host=args.host, port=args.port)
-    # `serve_forever` prints the endpoint (and a generated key) and returns on SIGINT/SIGTERM.
-    server.serve_forever()
+    # Returns on SIGINT or SIGTERM, after a clean stop.
+    local.run(args.state_dir, args.api_key or None, args.host, args.port, ready=_print_ready)
     return 0
 
 

@@ -1,0 +1,266 @@
+"""The actions: one coroutine per POP Action, from checked parameters to the reply's fields.
+
+Each action gets a `Call` (the caller's key digest, the merged query and form fields, the server's base
+URL) and returns the fields to put beside the success envelope (`Data`, and for ListSession `NextToken`,
+`MaxResults`, `TotalCount`), or raises an `ApiError`. Nothing here knows about HTTP.
+
+The replies never carry `LinkUrl`, `Token` (non-empty), `ToolList`, `WsUrl` or `VpcResource: true`:
+those fields reroute the official SDK to side channels this server does not have (protocol.md §4).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+
+from . import _params as p
+from ._errors import invalid_parameter, session_not_found
+from ._store import RUNNING, SessionRow, SessionSummary, Store
+from ._tools import ToolHandler, ToolIndex, tool_result, unavailable
+
+logger = logging.getLogger("agentbay_local")
+
+Reply = dict[str, Any]
+
+_LINK_SCHEMES = {"http": "http", "https": "http", "ws": "ws", "wss": "ws"}
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """One authenticated request: who calls, with which fields, and where the server is reachable."""
+
+    owner: str
+    params: Mapping[str, str]
+    base_url: str
+
+
+class Actions:
+    """The action implementations over one store, tool index and tool registry."""
+
+    def __init__(self, store: Store, tools: ToolIndex, handlers: Mapping[str, ToolHandler]) -> None:
+        self.store = store
+        self.tools = tools
+        self.handlers = handlers
+
+    def _running(self, call: Call) -> SessionRow:
+        row = self.store.get_running(call.owner, p.required(call.params, "SessionId"))
+        if row is None:
+            raise session_not_found()
+        return row
+
+    @staticmethod
+    def _resource_url(call: Call, session_id: str) -> str:
+        return f"{call.base_url}/resource/{session_id}"
+
+    # ---- lifecycle -------------------------------------------------------------------------------
+
+    async def create_mcp_session(self, call: Call) -> Reply:
+        """CreateMcpSession: a new RUNNING session with its own home and tmp directories."""
+        params = call.params
+        image_id = p.check_image(p.optional(params, "ImageId") or p.DEFAULT_IMAGE)
+        if p.parse_bool(params, "VpcResource"):
+            raise invalid_parameter("VpcResource", "VPC sessions are not supported by the local server.")
+        labels = p.parse_labels(params) or {}
+        persistence = p.parse_json_list(params, "PersistenceDataList")
+        # 0.22.3 extras: checked for type, otherwise without effect on a local session.
+        p.parse_int(params, "Timeout", 0)
+        p.parse_int(params, "MaxRuntime", 0)
+        p.parse_bool(params, "ManualRelease")
+        p.parse_bool(params, "EnableRecord")
+        p.parse_bool(params, "LoadSkill")
+        row = self.store.create_session(
+            call.owner, image_id, json.dumps(labels), persistence, p.optional(params, "McpPolicyId")
+        )
+        return {
+            "Data": {
+                "SessionId": row.id,
+                "ResourceUrl": self._resource_url(call, row.id),
+                "AppInstanceId": row.app_instance_id,
+                "ResourceId": row.resource_id,
+                "Success": True,
+                "ErrMsg": "",
+            }
+        }
+
+    async def release_mcp_session(self, call: Call) -> Reply:
+        """ReleaseMcpSession (0.8/0.9) and DeleteSessionAsync (0.22.3): mark the session FINISH."""
+        if not self.store.finish_session(call.owner, p.required(call.params, "SessionId")):
+            raise session_not_found()
+        return {}
+
+    async def get_session_detail(self, call: Call) -> Reply:
+        """GetSessionDetail: the status, FINISH included (0.22.3 polls it after DeleteSessionAsync)."""
+        row = self.store.get_session(call.owner, p.required(call.params, "SessionId"))
+        if row is None:
+            raise session_not_found()
+        return {"Data": {"Status": row.status, "SessionId": row.id}}
+
+    async def get_session(self, call: Call) -> Reply:
+        """GetSession: the session's ids; never the VPC fields that would reroute the SDK."""
+        row = self._running(call)
+        return {
+            "Data": {
+                "SessionId": row.id,
+                "AppInstanceId": row.app_instance_id,
+                "ResourceId": row.resource_id,
+                "ResourceUrl": self._resource_url(call, row.id),
+                "Success": True,
+                "Status": row.status,
+                "VpcResource": False,
+                "HttpPort": "",
+                "NetworkInterfaceIp": "",
+                "Token": "",
+            }
+        }
+
+    async def refresh_session_idle_time(self, call: Call) -> Reply:
+        """RefreshSessionIdleTime (0.22.3 keep_alive): local sessions never idle out."""
+        self._running(call)
+        return {}
+
+    async def get_mcp_resource(self, call: Call) -> Reply:
+        """GetMcpResource: the session's resource; there is no remote desktop to authenticate to."""
+        row = self._running(call)
+        return {
+            "Data": {
+                "SessionId": row.id,
+                "ResourceUrl": self._resource_url(call, row.id),
+                "DesktopInfo": {
+                    "AppId": row.app_instance_id,
+                    "AuthCode": "",
+                    "ConnectionProperties": "{}",
+                    "ResourceId": row.resource_id,
+                    "ResourceType": "AIAgent",
+                    "Ticket": "",
+                },
+            }
+        }
+
+    async def get_link(self, call: Call) -> Reply:
+        """GetLink: a URL on this server for the session, or for one port inside it."""
+        params = call.params
+        protocol = (p.optional(params, "ProtocolType") or "http").lower()
+        scheme = _LINK_SCHEMES.get(protocol)
+        if scheme is None:
+            raise invalid_parameter("ProtocolType", "ProtocolType must be one of http, https, ws, wss.")
+        if "Port" in params:  # present but empty is a bad port, not "no port"
+            if not params["Port"]:
+                raise invalid_parameter("Port", "Port must be a decimal integer between 1 and 65535.")
+            port = p.parse_int(params, "Port", 1, 65535)
+        else:
+            port = None
+        row = self._running(call)
+        # The local server speaks plain HTTP, so https/wss links are served as http/ws; a WebSocket
+        # link keeps the ws scheme so a WebSocket client accepts it.
+        base = call.base_url
+        if scheme == "ws" and base.startswith("http"):
+            base = "ws" + base[4:]
+        suffix = f"ports/{port}/" if port is not None else ""
+        return {"Data": {"Url": f"{base}/sessions/{row.id}/{suffix}"}}
+
+    # ---- labels and listing ----------------------------------------------------------------------
+
+    async def set_label(self, call: Call) -> Reply:
+        """SetLabel: replace the session's labels."""
+        session_id = p.required(call.params, "SessionId")
+        labels = p.parse_labels(call.params, mandatory=True) or {}
+        if not self.store.set_labels(call.owner, session_id, json.dumps(labels)):
+            raise session_not_found()
+        return {}
+
+    async def get_label(self, call: Call) -> Reply:
+        """GetLabel: the labels as a JSON string, stored in exactly that form (one SELECT)."""
+        labels = self.store.get_labels(call.owner, p.required(call.params, "SessionId"))
+        if labels is None:
+            raise session_not_found()
+        return {"Data": {"Labels": labels}}
+
+    async def list_session(self, call: Call) -> Reply:
+        """ListSession: the caller's running sessions carrying every given label, a page at a time."""
+        params = call.params
+        wanted = p.parse_labels(params) or {}
+        max_results = p.parse_int(params, "MaxResults", 1, 100) or 10
+        token = p.optional(params, "NextToken")
+        if token is None:
+            offset = 0
+        elif token.isascii() and token.isdigit() and len(token) <= 18:
+            offset = int(token)
+        else:
+            raise invalid_parameter("NextToken", "NextToken is not a token that ListSession returned.")
+        status = p.optional(params, "Status")
+        if status not in (None, RUNNING):  # deleted sessions are never listed
+            page: list[SessionSummary] = []
+            total = 0
+        else:
+            image_id = p.optional(params, "ImageId")
+            page, total = self.store.list_running(call.owner, wanted, image_id, offset, max_results)
+        end = offset + len(page)
+        return {
+            "Data": [
+                {
+                    "SessionId": row.id,
+                    "SessionStatus": RUNNING,
+                    "ImageId": row.image_id,
+                    "AppInstanceId": row.app_instance_id,
+                }
+                for row in page
+            ],
+            "NextToken": str(end) if end < total else "",
+            "MaxResults": max_results,
+            "TotalCount": total,
+        }
+
+    # ---- MCP tools -------------------------------------------------------------------------------
+
+    async def list_mcp_tools(self, call: Call) -> Reply:
+        """ListMcpTools: the spec's tool index, as a JSON string."""
+        image_id = p.optional(call.params, "ImageId")
+        if image_id is not None:
+            p.check_image(image_id)
+        return {"Data": self.tools.listing()}
+
+    async def call_mcp_tool(self, call: Call) -> Reply:
+        """CallMcpTool: run a tool in the session; a tool's failure is `isError`, not an HTTP error."""
+        params = call.params
+        session_id = p.required(params, "SessionId")
+        name = p.required(params, "Name")
+        args = p.parse_args(params)
+        p.parse_bool(params, "AutoGenSession")
+        if not self.store.is_running(call.owner, session_id):
+            raise session_not_found()
+        reason = unavailable(name, self.tools, self.handlers)
+        if reason is not None:
+            return {"Data": tool_result(reason, True)}
+        handler = self.handlers[name]
+        try:
+            # Tools block (commands, file I/O): keep them off the event loop.
+            text, is_error = await run_in_threadpool(handler, self.store.session_dir(session_id), args)
+        except Exception as exc:
+            logger.exception("tool %s failed", name)
+            return {"Data": tool_result(f"tool {name} failed: {type(exc).__name__}: {exc}", True)}
+        return {"Data": tool_result(text, is_error)}
+
+
+ActionFn = Callable[[Actions, Call], Awaitable[Reply]]
+
+#: Every Action this server answers. DeleteSessionAsync is ReleaseMcpSession under 0.22.3's name.
+ACTIONS: dict[str, ActionFn] = {
+    "CreateMcpSession": Actions.create_mcp_session,
+    "ReleaseMcpSession": Actions.release_mcp_session,
+    "DeleteSessionAsync": Actions.release_mcp_session,
+    "GetSessionDetail": Actions.get_session_detail,
+    "GetSession": Actions.get_session,
+    "RefreshSessionIdleTime": Actions.refresh_session_idle_time,
+    "GetMcpResource": Actions.get_mcp_resource,
+    "GetLink": Actions.get_link,
+    "SetLabel": Actions.set_label,
+    "GetLabel": Actions.get_label,
+    "ListSession": Actions.list_session,
+    "ListMcpTools": Actions.list_mcp_tools,
+    "CallMcpTool": Actions.call_mcp_tool,
+}

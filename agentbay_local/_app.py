@@ -1,0 +1,308 @@
+"""The HTTP side: the Starlette app that speaks the POP RPC wire (protocol.md section 2).
+
+`POST /?Action=<A>&Format=json&Version=2025-05-06&...` with a form body carrying
+`Authorization=Bearer <key>` and the action's fields. Query fields other than the protocol's own are
+accepted as parameters too (SyncContext sends `Authorization` there, 0.22.3's GetSessionDetail
+`SessionId`); a form field wins over a query field of the same name.
+
+Every reply is JSON. Any exception below the endpoint becomes a POP error body: an `ApiError` with its
+status, anything else a 500 `InternalError`. Bad input is always an `ApiError` (4xx), never a 500.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterable, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import Response
+from starlette.routing import Route
+from starlette.types import Scope
+
+from ._actions import ACTIONS, Actions, Call
+from ._errors import ApiError, error_body, invalid_action, invalid_parameter, missing_parameter, not_login
+from ._store import Store, hash_key, load_or_create_key
+from ._tools import TOOL_HANDLERS, ToolHandler, ToolIndex
+
+logger = logging.getLogger("agentbay_local")
+
+#: Largest accepted request body. Big enough for any write_file chunk the SDKs send (50 KiB) many
+#: times over; small enough that a runaway client cannot exhaust memory.
+MAX_BODY_BYTES = 16 * 1024 * 1024
+_MAX_FORM_FIELDS = 1000
+# How much of an oversized body is still read (and dropped) so that the client gets its 413.
+_LINGER_BYTES = 64 * 1024 * 1024
+_VERSION = "2025-05-06"
+# Protocol fields of the query string; the rest of the query is action parameters.
+_PROTOCOL_FIELDS = frozenset({"Action", "Format", "Version", "Timestamp", "SignatureNonce"})
+_FORM_TYPE = "application/x-www-form-urlencoded"
+_BEARER = "Bearer "
+
+
+@dataclass(frozen=True, slots=True)
+class Keys:
+    """The API keys the server accepts, by value, with the digest their sessions are stored under."""
+
+    owners: Mapping[str, str]
+    generated: str | None
+
+
+def resolve_keys(state_dir: Path, api_keys: Iterable[str] | None) -> Keys:
+    """The given keys; with none given, the server's own key, generated on the first start.
+
+    The given keys replace the generated one rather than adding to it: what a server accepts is
+    exactly what it was told to accept, so dropping a key from the configuration revokes it.
+    """
+    if isinstance(api_keys, str):  # one key, not an iterable of its characters
+        api_keys = [api_keys]
+    given = [key for key in (api_keys or ()) if key]
+    if api_keys is not None and not given:
+        raise ValueError("api_keys must contain at least one non-empty key (or be None to generate one)")
+    generated = None if given else load_or_create_key(state_dir)
+    keys = given or [generated or ""]
+    for key in keys:
+        if key != key.strip() or any(ch.isspace() for ch in key):
+            raise ValueError("API keys must not contain whitespace")
+    return Keys(owners={key: hash_key(key) for key in keys}, generated=generated)
+
+
+class LocalService:
+    """The state behind one app: store, keys, tools. `close()` releases the database."""
+
+    def __init__(
+        self,
+        state_dir: Path,
+        keys: Keys,
+        *,
+        public_url: str | None = None,
+        max_body_bytes: int = MAX_BODY_BYTES,
+        tool_handlers: Mapping[str, ToolHandler] | None = None,
+    ) -> None:
+        self.state_dir = state_dir
+        self.keys = keys
+        self.public_url = public_url.rstrip("/") if public_url else None
+        self.max_body_bytes = max_body_bytes
+        self.store = Store(self.state_dir)
+        self.store.register_keys(
+            {digest: key == self.keys.generated for key, digest in self.keys.owners.items()}
+        )
+        # The module-level registry by reference: tools registered later are still found.
+        handlers = TOOL_HANDLERS if tool_handlers is None else tool_handlers
+        self.actions = Actions(self.store, ToolIndex(), handlers)
+
+    def close(self) -> None:
+        """Close the database; idempotent."""
+        self.store.close()
+
+    # ---- HTTP ------------------------------------------------------------------------------------
+
+    async def endpoint(self, request: Request) -> Response:
+        """`POST /`: one POP RPC call."""
+        request_id = str(uuid.uuid4()).upper()
+        try:
+            reply = await self._dispatch(request)
+        except ApiError as exc:
+            headers = {"Connection": "close"} if exc.status == 413 else None
+            return _json(
+                exc.status, error_body(request_id, _host_id(request.scope), exc.code, exc.message), headers
+            )
+        except ClientDisconnect:
+            return _json(400, error_body(request_id, _host_id(request.scope), "ClientDisconnected", ""))
+        except Exception:
+            logger.exception("internal error in %s", request.query_params.get("Action"))
+            return _internal_error(request_id, request.scope)
+        body: dict[str, Any] = {
+            "Code": "ok",
+            "HttpStatusCode": 200,
+            "Message": "success",
+            "RequestId": request_id,
+            "Success": True,
+        }
+        body.update(reply)
+        return _json(200, body)
+
+    async def _dispatch(self, request: Request) -> dict[str, Any]:
+        query = request.query_params
+        version = query.get("Version")
+        if version is not None and version != _VERSION:
+            raise ApiError(400, "InvalidVersion", f"Version must be {_VERSION}.")
+        fmt = query.get("Format")
+        if fmt is not None and fmt.lower() != "json":
+            raise invalid_parameter("Format", "Format must be json.")
+        form = await self._read_form(request)
+        action_name = query.get("Action")
+        if not action_name:
+            raise missing_parameter("Action")
+        action = ACTIONS.get(action_name)
+        if action is None:
+            raise invalid_action(action_name[:100])
+        params = {key: value for key, value in query.items() if key not in _PROTOCOL_FIELDS}
+        params.update(form)
+        authorization = params.get("Authorization", "")
+        owner = (
+            self.keys.owners.get(authorization[len(_BEARER) :]) if authorization.startswith(_BEARER) else None
+        )
+        if owner is None:
+            raise not_login()
+        call = Call(owner=owner, params=params, base_url=self.public_url or _base_url(request.scope))
+        return await action(self.actions, call)
+
+    async def _read_form(self, request: Request) -> dict[str, str]:
+        """The form body, size-limited and strictly decoded."""
+        content_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+        if content_type not in ("", _FORM_TYPE):
+            raise ApiError(415, "UnsupportedMediaType", f"The request body must be {_FORM_TYPE}.")
+        too_large = ApiError(413, "RequestTooLarge", f"The request body exceeds {self.max_body_bytes} bytes.")
+        stream = request.stream()
+        declared = request.headers.get("content-length")
+        if (
+            declared is not None
+            and declared.isascii()
+            and declared.isdigit()
+            and int(declared) > self.max_body_bytes
+        ):
+            await _discard(stream, int(declared))
+            raise too_large
+        chunks: list[bytes] = []
+        size = 0
+        # Counted as it streams: a chunked body has no Content-Length to check up front.
+        async for chunk in stream:
+            size += len(chunk)
+            if size > self.max_body_bytes:
+                await _discard(stream, _LINGER_BYTES)
+                raise too_large
+            chunks.append(chunk)
+        if not size:
+            return {}
+        try:
+            pairs = parse_qsl(
+                b"".join(chunks).decode("utf-8"),
+                keep_blank_values=True,
+                encoding="utf-8",
+                errors="strict",
+                max_num_fields=_MAX_FORM_FIELDS,
+            )
+        except ValueError:  # UnicodeDecodeError is a ValueError, and so is "too many fields"
+            raise invalid_parameter(
+                "Body",
+                f"The request body is not valid UTF-8 {_FORM_TYPE} of at most {_MAX_FORM_FIELDS} fields.",
+            ) from None
+        return dict(pairs)
+
+
+async def _discard(stream: AsyncIterator[bytes], expected: int) -> None:
+    """Read and drop the rest of an oversized body, up to a bound, before the 413 goes out.
+
+    Closing a connection with unread data makes the kernel reset it, and the client then loses the
+    413 it was sent; draining lets it finish sending and read the reply. Past the bound the client is
+    cut off anyway: the memory cost is nil, only the bandwidth is bounded.
+    """
+    if expected > _LINGER_BYTES:
+        return
+    remaining = expected
+    async for chunk in stream:
+        remaining -= len(chunk)
+        if remaining <= 0:
+            return
+
+
+def _host_id(scope: Scope) -> str:
+    server = scope.get("server")
+    return str(server[0]) if server else "127.0.0.1"
+
+
+def _base_url(scope: Scope) -> str:
+    """This server as the client reached it: the connection's local address, never the Host header
+    (the official SDK sends `http://127.0.0.1:PORT` there)."""
+    server = scope.get("server")
+    if not server:
+        return "http://127.0.0.1"
+    host, port = server[0], server[1]
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}" if port is not None else f"http://{host}"
+
+
+def _json(status: int, body: Mapping[str, Any], headers: Mapping[str, str] | None = None) -> Response:
+    # ensure_ascii: always valid UTF-8 on the wire, even for a lone surrogate a client sent in JSON.
+    return Response(json.dumps(body).encode("ascii"), status, headers, media_type="application/json")
+
+
+def _internal_error(request_id: str, scope: Scope) -> Response:
+    return _json(
+        500,
+        error_body(request_id, _host_id(scope), "InternalError", "The local server failed; see its log."),
+    )
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """Routing errors (unknown path, wrong method) as POP error JSON instead of Starlette's text."""
+    assert isinstance(exc, HTTPException)
+    request_id = str(uuid.uuid4()).upper()
+    if exc.status_code == 405:
+        code, message = "MethodNotAllowed", "The AgentBay API only accepts POST / with an Action."
+    elif exc.status_code == 404:
+        code, message = "InvalidPath.NotFound", f"No resource at {request.url.path[:200]!r}."
+    else:
+        code, message = "HttpError", str(exc.detail)
+    return _json(exc.status_code, error_body(request_id, _host_id(request.scope), code, message), exc.headers)
+
+
+async def _unhandled(request: Request, exc: Exception) -> Response:
+    return _internal_error(str(uuid.uuid4()).upper(), request.scope)
+
+
+def build_app(service: LocalService) -> Starlette:
+    """The Starlette app over a service; the app's shutdown closes the service."""
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            service.close()
+
+    app = Starlette(
+        routes=[Route("/", service.endpoint, methods=["POST"])],
+        exception_handlers={HTTPException: _http_error, Exception: _unhandled},
+        lifespan=lifespan,
+    )
+    app.state.service = service
+    return app
+
+
+def create_app(
+    state_dir: str | os.PathLike[str],
+    api_keys: Iterable[str] | None = None,
+    *,
+    public_url: str | None = None,
+    max_body_bytes: int = MAX_BODY_BYTES,
+    tool_handlers: Mapping[str, ToolHandler] | None = None,
+) -> Starlette:
+    """An ASGI app serving the AgentBay wire from `state_dir`.
+
+    `api_keys`: the accepted keys; None to use the server's own key (`<state_dir>/api_key`, made on the
+    first start). `public_url`: the base of the URLs in replies (ResourceUrl, GetLink); by default the
+    address each client connected to. The app's lifespan shutdown closes the database; the service is
+    at `app.state.service` (its `keys.generated` is the generated key, or None).
+    """
+    path = Path(state_dir)
+    path.mkdir(parents=True, exist_ok=True)
+    service = LocalService(
+        path,
+        resolve_keys(path, api_keys),
+        public_url=public_url,
+        max_body_bytes=max_body_bytes,
+        tool_handlers=tool_handlers,
+    )
+    return build_app(service)

@@ -1,0 +1,191 @@
+"""`LocalServer`: the app under uvicorn, in a background thread (tests, the demo) or in the foreground
+until SIGINT/SIGTERM (the CLI)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from types import FrameType, TracebackType
+from typing import Any, Self
+
+import uvicorn
+
+from ._app import LocalService, build_app, resolve_keys
+
+_START_TIMEOUT = 15.0
+_STOP_TIMEOUT = 10.0
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    """A listening socket bound here, so the real port is known before uvicorn starts (port 0)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    # proto must be IPPROTO_TCP, not 0: asyncio only sets TCP_NODELAY on accepted sockets whose proto
+    # says TCP, and without it Nagle + delayed ACK add ~40 ms to every keep-alive reply.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(2048)
+    except BaseException:
+        sock.close()
+        raise
+    return sock
+
+
+class LocalServer:
+    """A local AgentBay server on `host:port` (0: a free port) with its state in `state_dir`.
+
+    ```python
+    with LocalServer(tmp_path, api_keys=["akm-test"]) as server:
+        ...  # AGENTBAY_ENDPOINT=server.endpoint
+    ```
+
+    The keys are settled at construction: `api_keys` as given, or the server's own key
+    (`generated_key`, kept in `<state_dir>/api_key`) when None.
+    """
+
+    def __init__(
+        self,
+        state_dir: str | os.PathLike[str],
+        api_keys: Iterable[str] | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        public_url: str | None = None,
+    ) -> None:
+        self.state_dir = Path(state_dir)
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        self._keys = resolve_keys(self.state_dir, api_keys)
+        #: The accepted keys; the generated key alone when none were given.
+        self.api_keys: list[str] = list(self._keys.owners)
+        #: The server's own key when no keys were given (print it for the user), else None.
+        self.generated_key: str | None = self._keys.generated
+        self.host = host
+        self.port = port
+        self.public_url = public_url
+        self._service: LocalService | None = None
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self._socket: socket.socket | None = None
+
+    @property
+    def endpoint(self) -> str:
+        """`http://HOST:PORT`, what to set as `AGENTBAY_ENDPOINT`; valid once started."""
+        if self._socket is None:
+            raise RuntimeError("the server is not running")
+        host = self.host
+        if host in ("", "0.0.0.0"):
+            host = "127.0.0.1"
+        elif host == "::":
+            host = "::1"
+        if ":" in host:
+            host = f"[{host}]"
+        return f"http://{host}:{self.port}"
+
+    @property
+    def running(self) -> bool:
+        """Whether the server thread is serving."""
+        return self._thread is not None and self._thread.is_alive()
+
+    def start(self) -> Self:
+        """Bind, start serving in a daemon thread, and return once requests are answered."""
+        if self._thread is not None:
+            raise RuntimeError("the server is already running")
+        sock = _bind(self.host, self.port)
+        self.port = sock.getsockname()[1]
+        try:
+            service = LocalService(self.state_dir, self._keys, public_url=self.public_url)
+        except BaseException:
+            sock.close()
+            raise
+        config = uvicorn.Config(
+            build_app(service),
+            log_config=None,  # an embedded server leaves the process's logging alone
+            log_level="warning",
+            access_log=False,
+            lifespan="on",
+            timeout_graceful_shutdown=5,
+        )
+        server = uvicorn.Server(config)
+        thread = threading.Thread(
+            target=server.run, kwargs={"sockets": [sock]}, name="agentbay-local-server", daemon=True
+        )
+        self._service, self._server, self._thread, self._socket = service, server, thread, sock
+        thread.start()
+        deadline = time.monotonic() + _START_TIMEOUT
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError("the local AgentBay server failed to start")
+            time.sleep(0.005)
+        return self
+
+    def stop(self) -> None:
+        """Stop serving, wait for the thread, close the database; idempotent."""
+        server, thread, service, sock = self._server, self._thread, self._service, self._socket
+        self._server = self._thread = self._service = self._socket = None
+        if server is not None and thread is not None:
+            server.should_exit = True
+            thread.join(_STOP_TIMEOUT)
+            if thread.is_alive():  # a stuck request: stop waiting for it
+                server.force_exit = True
+                thread.join(_STOP_TIMEOUT)
+        if service is not None:
+            service.close()
+        if sock is not None:
+            sock.close()
+
+    def serve_forever(self, ready: Callable[[LocalServer], None] | None = None) -> None:
+        """Serve until SIGINT or SIGTERM (or until the server dies), then stop cleanly.
+
+        `ready(server)` is called once the server answers, e.g. to print the endpoint and key.
+        Signals are only caught when called from the main thread.
+        """
+        stop = threading.Event()
+
+        def on_signal(signum: int, frame: FrameType | None) -> None:
+            stop.set()
+
+        previous: dict[int, Any] = {}
+        if threading.current_thread() is threading.main_thread():
+            previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            self.start()
+            if ready is not None:
+                ready(self)
+            # A short wait in a loop: signal handlers run between waits, and a dead thread ends it.
+            while not stop.wait(0.2) and self.running:
+                pass
+        finally:
+            self.stop()
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        where = self.endpoint if self._socket is not None else "stopped"
+        return f"LocalServer({str(self.state_dir)!r}, {where})"
+
+
+def run(
+    state_dir: str | os.PathLike[str],
+    api_keys: Iterable[str] | None = None,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    *,
+    ready: Callable[[LocalServer], None] | None = None,
+) -> None:
+    """Serve in the foreground until SIGINT/SIGTERM: the entry point for `agentbay local serve`."""
+    LocalServer(state_dir, api_keys, host, port).serve_forever(ready)

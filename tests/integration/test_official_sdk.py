@@ -1,0 +1,46 @@
+"""The official SDK (wuying-agentbay-sdk 0.8.0 and 0.22.3), unchanged, against the local server.
+
+Each version runs tests/compat/official_check.py in its own virtualenv (its import name is also
+`agentbay`), with AGENTBAY_ENDPOINT pointing at the server, and every step must succeed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from agentbay_local import LocalServer
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "scripts"))
+import official_sdk  # noqa: E402
+
+CHECK = ROOT / "tests" / "compat" / "official_check.py"
+KEY = "akm-official-sdk-check"
+
+
+def run_official(version: str, endpoint: str, groups: list[str], cwd: Path) -> list[dict[str, object]]:
+    python = official_sdk.python_for(version)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AGENTBAY_", "PYTHON"))}
+    env.update(AGENTBAY_ENDPOINT=endpoint, AGENTBAY_API_KEY=KEY, OFFICIAL_SDK_VERSION=version)
+    proc = subprocess.run(
+        [str(python), str(CHECK), *groups], env=env, cwd=cwd, capture_output=True, text=True, timeout=600
+    )
+    lines = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
+    failed = [line for line in lines if line.get("ok") is False]
+    assert proc.returncode == 0 and not failed, json.dumps(failed, indent=1) + proc.stderr[-2000:]
+    return lines
+
+
+@pytest.mark.parametrize("version", ["0.8.0", "0.22.3"])
+def test_official_sdk_session_api(version: str, tmp_path: Path) -> None:
+    with LocalServer(tmp_path / "state", api_keys=[KEY]) as server:
+        steps = run_official(version, server.endpoint, ["session"], tmp_path)
+    names = [s["step"] for s in steps if "step" in s]
+    assert names[:3] == ["create(labels, image_id)", "info", "get_link"]
+    assert "delete" in names and len(names) >= 10
