@@ -13,7 +13,7 @@ ROOT = Path(__file__).parent
 sys.path.insert(0, str(ROOT / "scripts"))
 import generate as gen  # noqa: E402
 
-nox.options.sessions = ["check_generated", "unasync", "lint", "typecheck", "tests"]
+nox.options.sessions = ["check_generated", "unasync", "lint", "typecheck", "tests", "fuzz"]
 nox.options.error_on_missing_interpreters = True
 
 PYTHON = "3.11"
@@ -77,6 +77,13 @@ def tests(session: nox.Session) -> None:
     # The generator is needed by the test that proves the contract tests catch a spec change.
     session.install("-e", ".[test]", *gen.GENERATOR_DEPS)
     session.run("pytest", "--cov", "--cov-report=term", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def fuzz(session: nox.Session) -> None:
+    """schemathesis against a running local server, from the spec: no 5xx, replies conform."""
+    session.install("-e", ".[local]", "schemathesis==4.32.5")
+    session.run("python", "scripts/fuzz_server.py", *session.posargs)
 
 
 @nox.session(python=PYTHON)

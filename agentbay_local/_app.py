@@ -14,10 +14,12 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import uuid
 from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
@@ -45,6 +47,28 @@ _LINGER_BYTES = 64 * 1024 * 1024
 _VERSION = "2025-05-06"
 # Protocol fields of the query string; the rest of the query is action parameters.
 _PROTOCOL_FIELDS = frozenset({"Action", "Format", "Version", "Timestamp", "SignatureNonce"})
+_TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+_NONCE = re.compile(r"[0-9a-f]{32}")
+
+
+def _check_freshness(timestamp: str | None, nonce: str | None) -> None:
+    """POP requires both on every call, in the spec's form; every official SDK sends them so."""
+    if timestamp is None:
+        raise missing_parameter("Timestamp")
+    if not _TIMESTAMP.fullmatch(timestamp):
+        raise ApiError(
+            400, "InvalidTimeStamp.Format", "Timestamp must be UTC in the form YYYY-MM-DDThh:mm:ssZ."
+        )
+    try:
+        datetime.strptime(timestamp, "%Y-%m-%dT%H:%M:%SZ")
+    except ValueError:
+        raise ApiError(400, "InvalidTimeStamp.Format", "Timestamp is not a real date and time.") from None
+    if nonce is None:
+        raise missing_parameter("SignatureNonce")
+    if not _NONCE.fullmatch(nonce):
+        raise invalid_parameter("SignatureNonce", "SignatureNonce must be 32 lowercase hex digits.")
+
+
 _FORM_TYPE = "application/x-www-form-urlencoded"
 _BEARER = "Bearer "
 
@@ -139,6 +163,7 @@ class LocalService:
         fmt = query.get("Format")
         if fmt is not None and fmt.lower() != "json":
             raise invalid_parameter("Format", "Format must be json.")
+        _check_freshness(query.get("Timestamp"), query.get("SignatureNonce"))
         form = await self._read_form(request)
         action_name = query.get("Action")
         if not action_name:

@@ -147,12 +147,25 @@ def test_missing_action(wire: Wire) -> None:
 def test_wrong_version_and_format(wire: Wire) -> None:
     assert wire.error("ListSession", query={"Version": "2017-03-21"})["Code"] == "InvalidVersion"
     assert wire.error("ListSession", query={"Format": "xml"})["Code"] == "InvalidParameter.Format"
-    # Timestamp and SignatureNonce are not checked: any value, or none, is fine.
-    assert wire.ok("ListSession", query={"Timestamp": "yesterday", "SignatureNonce": ""})["TotalCount"] == 0
+
+    # Timestamp and SignatureNonce are required, in the spec's forms, as POP requires them.
+    assert wire.error("ListSession", query={"Timestamp": "yesterday"})["Code"] == "InvalidTimeStamp.Format"
+    assert (
+        wire.error("ListSession", query={"Timestamp": "2026-13-45T99:00:00Z"})["Code"]
+        == "InvalidTimeStamp.Format"
+    )
+    assert (
+        wire.error("ListSession", query={"SignatureNonce": ""})["Code"] == "InvalidParameter.SignatureNonce"
+    )
+    assert (
+        wire.error("ListSession", query={"SignatureNonce": "XYZ"})["Code"]
+        == "InvalidParameter.SignatureNonce"
+    )
     response = wire.client.post(
         "/", params={"Action": "ListSession"}, data={"Authorization": f"Bearer {wire.key}"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
+    assert response.json()["Code"] == "MissingParameter.Timestamp"
 
 
 @pytest.mark.parametrize("method", ["GET", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"])
