@@ -17,12 +17,14 @@ from typing import Any
 
 import yaml  # type: ignore[import-untyped, unused-ignore]  # types-PyYAML is not a dependency
 
+from .sandbox import TOOLS
+
 #: A tool implementation: (the session's directory, the parsed Args object) -> (text, is_error).
 #: It runs in a worker thread, so it may block (a command, a file read).
 ToolHandler = Callable[[Path, dict[str, Any]], tuple[str, bool]]
 
 #: The tools this server implements, by name. Filled by the modules that implement them.
-TOOL_HANDLERS: dict[str, ToolHandler] = {}
+TOOL_HANDLERS: dict[str, ToolHandler] = dict(TOOLS)
 
 _SPEC_NAME = "agentbay.yaml"
 _SERVER_NAME = "mcp-server"

@@ -91,7 +91,8 @@ def test_unknown_tool_is_a_tool_error(wire: Wire) -> None:
     assert data == {"content": [{"type": "text", "text": "unknown tool no_such_tool"}], "isError": True}
 
 
-def test_indexed_tool_without_handler_is_not_implemented(wire: Wire) -> None:
+def test_indexed_tool_without_handler_is_not_implemented(wire: Wire, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delitem(TOOL_HANDLERS, "shell")
     session_id = wire.create()
     form = {"Name": "shell", "Args": SHELL_ARGS, "AutoGenSession": "False", "Server": ""}  # as 0.22.3 sends
     data = wire.ok("CallMcpTool", SessionId=session_id, **form)["Data"]

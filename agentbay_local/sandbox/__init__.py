@@ -1,0 +1,76 @@
+"""The MCP tools a local session runs: `shell` and the file tools, confined to the session.
+
+```python
+from agentbay_local.sandbox import TOOLS
+
+args = {"path": "/home/wuying/a.txt", "content": "hi", "mode": "overwrite"}
+text, is_error = TOOLS["write_file"](session_root, args)  # ("Successfully wrote to /home/wuying/a.txt", False)
+```
+
+Each handler is `handler(session_root, args) -> (text, is_error)`: `session_root` is the session's
+host directory (it gets `home/wuying/` and `tmp/` when they are missing), `args` the parsed `Args`
+object of `CallMcpTool`, and the result becomes `Data = {"content": [{"type": "text", "text": text}],
+"isError": is_error}`. Handlers block (run them in a thread pool) and never raise: bad arguments, paths
+outside the session, missing files and even unexpected failures come back as `(message, True)`.
+
+Modules: `_paths` (session paths and the confinement rules), `_files` (the file tools), `_shell`
+(commands, bubblewrap), `_utf8` (byte ranges that respect characters), `_args` (argument checks).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ._args import ToolFailure
+from ._files import FILE_TOOLS
+from ._paths import SessionFS
+from ._shell import SandboxWarning, bwrap_executable, shell
+from ._shell import shell_structured as _shell_structured
+
+__all__ = ["TOOLS", "Handler", "SandboxWarning", "bwrap_executable", "shell_structured"]
+
+logger = logging.getLogger("agentbay_local.sandbox")
+
+#: `handler(session_root, args) -> (reply text, is_error)`.
+Handler = Callable[[Path, dict[str, Any]], tuple[str, bool]]
+
+
+def _guarded(name: str, run: Handler) -> Handler:
+    """`run` made total: a `ToolFailure` is its message; anything else is logged and reported."""
+
+    def handler(session_root: Path, args: dict[str, Any]) -> tuple[str, bool]:
+        try:
+            if not isinstance(args, dict):
+                raise ToolFailure("Args must be a JSON object")
+            return run(session_root, args)
+        except ToolFailure as failure:
+            return failure.message, True
+        except Exception as error:  # the server must get a reply, never a traceback
+            logger.exception("tool %s failed unexpectedly", name)
+            return f"Internal error in {name}: {type(error).__name__}: {error}", True
+
+    handler.__name__ = handler.__qualname__ = name
+    handler.__doc__ = run.__doc__
+    return handler
+
+
+def _file_tool(run: Callable[[SessionFS, dict[str, Any]], str]) -> Handler:
+    def handler(session_root: Path, args: dict[str, Any]) -> tuple[str, bool]:
+        return run(SessionFS.open(session_root), args), False
+
+    handler.__doc__ = run.__doc__
+    return handler
+
+
+#: Every tool by its MCP name.
+TOOLS: dict[str, Handler] = {
+    "shell": _guarded("shell", shell),
+    **{name: _guarded(name, _file_tool(run)) for name, run in FILE_TOOLS.items()},
+}
+
+#: `shell` replying the JSON `{"stdout", "stderr", "exit_code"}` for every exit status, for a caller
+#: that knows its client parses it (see `_shell`); guarded like the others.
+shell_structured: Handler = _guarded("shell", _shell_structured)
