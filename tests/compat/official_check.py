@@ -2,7 +2,9 @@
 
 Usage: AGENTBAY_ENDPOINT=http://127.0.0.1:PORT AGENTBAY_API_KEY=KEY python official_check.py [GROUP ...]
 
-Groups: `session` (create with labels and image, info, get_link, labels, list by labels, delete).
+Groups: `session` (create with labels and image, info, get_link, labels, list by labels, delete);
+`tools` (execute_command, write_file and read_file over 50 KiB, list_directory, get_file_info,
+create_directory, move_file, search_files).
 Prints one JSON object per step ({"step", "ok", "value" | "error"}) and exits 1 if any step failed.
 This file must not import our SDK: the official one is also called `agentbay`.
 """
@@ -79,7 +81,53 @@ def session_group(ab: AgentBay) -> None:
     step("list after delete", lambda: list_ids(ab, {"project": "compat"}), lambda ids: sid not in ids)
 
 
-GROUPS = {"session": session_group}
+def entry_name(entry: Any) -> str:
+    return str(entry["name"] if isinstance(entry, dict) else entry.name)  # 0.8 dicts, 0.22 objects
+
+
+def tools_group(ab: AgentBay) -> None:
+    created = step("create", lambda: ab.create(), lambda r: r.success)
+    if not created or not created.success:
+        return
+    session = created.session
+    fs = session.file_system
+    step("execute_command(echo)", lambda: session.command.execute_command("echo hello"),
+         lambda r: r.success and r.output == "hello\n")  # fmt: skip
+    step("execute_command(pwd)", lambda: session.command.execute_command("pwd", 5000),
+         lambda r: r.success and r.output.strip() == "/home/wuying")  # fmt: skip
+    step("execute_command(exit 3)", lambda: session.command.execute_command("echo x; exit 3"),
+         lambda r: not r.success)  # fmt: skip
+    step("create_directory", lambda: fs.create_directory("/home/wuying/compat"), lambda r: r.success)
+    small = "hello\nwörld"
+    step("write_file", lambda: fs.write_file("/home/wuying/compat/a.txt", small), lambda r: r.success)
+    step("write_file(append)", lambda: fs.write_file("/home/wuying/compat/a.txt", "!", "append"),
+         lambda r: r.success)  # fmt: skip
+    step(
+        "read_file",
+        lambda: fs.read_file("/home/wuying/compat/a.txt"),
+        lambda r: r.success and r.content == small + "!",
+    )
+    big = "".join(
+        f"{i:06d} ünïcode line of the big file\n" for i in range(4000)
+    )  # > 150 KB: chunked both ways
+    step(
+        "write_file(> 50 KiB)", lambda: fs.write_file("/home/wuying/compat/big.txt", big), lambda r: r.success
+    )
+    step("read_file(> 50 KiB)", lambda: fs.read_file("/home/wuying/compat/big.txt"),
+         lambda r: r.success and r.content == big)  # fmt: skip
+    step("get_file_info", lambda: fs.get_file_info("/home/wuying/compat/a.txt"),
+         lambda r: r.success and r.file_info["size"] == len((small + "!").encode()) and r.file_info["isFile"])  # fmt: skip
+    step("list_directory", lambda: fs.list_directory("/home/wuying/compat"),
+         lambda r: r.success and {entry_name(e) for e in r.entries} == {"a.txt", "big.txt"})  # fmt: skip
+    step("move_file", lambda: fs.move_file("/home/wuying/compat/a.txt", "/home/wuying/compat/b.txt"),
+         lambda r: r.success)  # fmt: skip
+    step("search_files", lambda: fs.search_files("/home/wuying", "b.txt"),
+         lambda r: r.success and r.matches == ["/home/wuying/compat/b.txt"])  # fmt: skip
+    step("read_file(missing)", lambda: fs.read_file("/home/wuying/compat/a.txt"), lambda r: not r.success)
+    step("delete", lambda: session.delete(), lambda r: r.success)
+
+
+GROUPS = {"session": session_group, "tools": tools_group}
 
 
 def main() -> int:

@@ -44,3 +44,11 @@ def test_official_sdk_session_api(version: str, tmp_path: Path) -> None:
     names = [s["step"] for s in steps if "step" in s]
     assert names[:3] == ["create(labels, image_id)", "info", "get_link"]
     assert "delete" in names and len(names) >= 10
+
+
+@pytest.mark.parametrize("version", ["0.8.0", "0.22.3"])
+def test_official_sdk_command_and_files(version: str, tmp_path: Path) -> None:
+    with LocalServer(tmp_path / "state", api_keys=[KEY]) as server:
+        steps = run_official(version, server.endpoint, ["tools"], tmp_path)
+    names = {s["step"] for s in steps if "step" in s}
+    assert {"execute_command(echo)", "read_file(> 50 KiB)", "search_files", "move_file"} <= names
