@@ -56,13 +56,21 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _brief(result: object) -> str:
+    if hasattr(result, "success"):
+        return "ok" if result.success else f"failed: {getattr(result, 'error_message', '')}"
+    return str(result)
+
+
 class _Steps:
     """Prints one line per demo step: what ran, how long it took, what it returned."""
 
     def __init__(self) -> None:
         self.count = 0
 
-    def __call__(self, title: str, call: Callable[[], T], show: Callable[[T], str] = str) -> T:
+    def __call__(
+        self, title: str, call: Callable[[], T], show: Callable[[T], str] = lambda r: _brief(r)
+    ) -> T:
         started = time.perf_counter()
         value = call()
         elapsed = (time.perf_counter() - started) * 1000
@@ -87,9 +95,8 @@ def run_quickstart(agent_bay: Any) -> None:
         step("get_link", session.get_link)
         step("get_link(https, 30100)", lambda: session.get_link("https", 30100))
         step(
-            "set_labels (+stage=test)",
-            lambda: session.set_labels({**labels, "stage": "test"}).raise_for_error(),
-        )
+            "set_labels (+stage=test)", lambda: session.set_labels({**labels, "stage": "test"})
+        ).raise_for_error()
         step("get_labels", session.get_labels)
         found = step(
             "list(labels=project)",
@@ -101,6 +108,27 @@ def run_quickstart(agent_bay: Any) -> None:
             raise AgentBayError(f"list did not find session {session.session_id}")
         tools = step("list_mcp_tools", session.list_mcp_tools, lambda r: f"{len(r.tools)} tools")
         tools.raise_for_error()
+        ran = step(
+            "command: echo, pwd",
+            lambda: session.command.execute_command("echo hello from the session; pwd"),
+            lambda r: r.stdout.strip().replace("\n", " | ") if r.success else r.error_message,
+        )
+        ran.raise_for_error()
+        fs = session.file_system
+        note = "written by agentbay demo: héllo ✓\n"
+        step("file_system.write_file", lambda: fs.write_file("/home/wuying/demo.txt", note)).raise_for_error()
+        read = step(
+            "file_system.read_file", lambda: fs.read_file("/home/wuying/demo.txt"), lambda r: repr(r.content)
+        )
+        read.raise_for_error()
+        if read.content != note:
+            raise AgentBayError(f"read back {read.content!r}, wrote {note!r}")
+        listed = step(
+            "command: ls -l demo.txt",
+            lambda: session.command.execute_command("ls -l demo.txt"),
+            lambda r: r.stdout.strip() if r.success else r.error_message,
+        )
+        listed.raise_for_error()
         step(
             "delete", session.delete, lambda r: "deleted" if r.success else r.error_message
         ).raise_for_error()
