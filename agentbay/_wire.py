@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from types import ModuleType
 from typing import Any, Generic, Protocol, Self, TypeVar
+from urllib.parse import quote_plus
 
 import attrs
 from agentbay_api.api.mcp import call_mcp_tool, list_mcp_tools
@@ -89,6 +90,8 @@ class Operation(Generic[R]):
             timestamp=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             signature_nonce=secrets.token_hex(16),
         )
+        # The same bytes httpx would make of `data`, made faster for the large Args of file transfers.
+        kwargs["content"] = encode_form(kwargs.pop("data"))
         return kwargs
 
     def parse(self, status: int, content: bytes, headers: Mapping[str, str]) -> R:
@@ -133,6 +136,44 @@ OPERATIONS: dict[str, Operation[Any]] = {
     )
 }
 """Every action the facade sends, by name."""
+
+
+_URL_SAFE = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~"
+_FEW_DISTINCT = 12
+
+
+def _quote_plus(value: str) -> bytes:
+    """`urllib.parse.quote_plus(value)`, as bytes.
+
+    quote_plus escapes byte by byte in Python: about 40 ms for the 1.3 MB Args of a 1 MiB binary chunk.
+    Such values hold few distinct unsafe bytes (base64 has `+`, `/`, `=`), so escaping each of them with
+    one C-level `bytes.replace` takes a tenth of that; values with many (non-ASCII text) keep quote_plus.
+    """
+    data = value.encode("utf-8")
+    unsafe = set(data.translate(None, _URL_SAFE))
+    if not unsafe:
+        return data
+    if len(unsafe) > _FEW_DISTINCT:
+        return quote_plus(value).encode("ascii")
+    if 0x25 in unsafe:  # "%" first, so the escapes added below are not escaped again
+        data = data.replace(b"%", b"%25")
+    for byte in unsafe - {0x25, 0x20}:
+        data = data.replace(bytes((byte,)), b"%%%02X" % byte)
+    return data.replace(b" ", b"+") if 0x20 in unsafe else data
+
+
+def _form_value(value: object) -> str:
+    # httpx's primitive_value_to_str: the same text for the same value.
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return "" if value is None else str(value)
+
+
+def encode_form(fields: Mapping[str, Any]) -> bytes:
+    """An application/x-www-form-urlencoded body, byte for byte what httpx makes of `data=fields`."""
+    return b"&".join(_quote_plus(key) + b"=" + _quote_plus(_form_value(value)) for key, value in fields.items())
 
 
 def _str(value: object) -> str:

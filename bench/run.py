@@ -144,6 +144,74 @@ async def async_ours_and_bare(endpoint: str, concurrency: int, seconds: float) -
     return {"ours": ours, "bare": bare_rate}
 
 
+async def raw_capacity(endpoint: str, concurrency: int, seconds: float) -> float:
+    """GetLabel calls/s the server answers to a minimal keep-alive HTTP/1.1 client (no httpx), so that
+    the figure is the server's, not a client's."""
+    host, port = endpoint.removeprefix("http://").split(":")
+    async with AsyncAgentBay(api_key=KEY, endpoint=endpoint) as ab:
+        session = (await ab.create()).unwrap()
+    body = f"Authorization=Bearer+{KEY}&SessionId={session.session_id}".encode()
+    calls = 0
+    deadline = time.perf_counter() + seconds
+
+    async def worker() -> None:
+        nonlocal calls
+        reader, writer = await asyncio.open_connection(host, int(port))
+        while time.perf_counter() < deadline:
+            query = "&".join(f"{k}={v}" for k, v in raw_params().items()).replace(":", "%3A")
+            head = (
+                f"POST /?{query} HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+            )
+            writer.write(f"{head}Content-Length: {len(body)}\r\n\r\n".encode() + body)
+            await writer.drain()
+            headers = await reader.readuntil(b"\r\n\r\n")
+            length = next(
+                int(h.split(b":")[1])
+                for h in headers.split(b"\r\n")
+                if h.lower().startswith(b"content-length")
+            )
+            reply = await reader.readexactly(length)
+            assert b'"Success": true' in reply or b'"Success":true' in reply, reply[:200]
+            calls += 1
+        writer.close()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return calls / (time.perf_counter() - started)
+
+
+def shell_latency(endpoint: str, calls: int) -> dict[str, float]:
+    """Median ms of a sequential `execute_command("echo hi")`: ours, then the official SDK's."""
+    with AgentBay(api_key=KEY, endpoint=endpoint) as ab:
+        session = ab.create().unwrap()
+        for _ in range(5):
+            session.command.execute_command("echo hi")
+        times = []
+        for _ in range(calls):
+            started = time.perf_counter()
+            result = session.command.execute_command("echo hi")
+            times.append(time.perf_counter() - started)
+            assert result.stdout == "hi\n", result
+        session.delete()
+    python = official_sdk.python_for(OFFICIAL)
+    with tempfile.TemporaryDirectory() as cwd:
+        out = subprocess.run(
+            [str(python), str(ROOT / "bench" / "_official_shell.py"), str(calls)],
+            env=official_env(endpoint), cwd=cwd, capture_output=True, text=True, check=True,
+        )  # fmt: skip
+    official = json.loads(out.stdout.strip().splitlines()[-1])["median_ms"]
+    ours = statistics.median(times) * 1000
+    return {"ours_ms": ours, "official_ms": official, "ratio": official / ours}
+
+
+def transfer(endpoint: str, mib: int, chunk_kib: int) -> dict[str, float]:
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "_transfer.py"), endpoint, KEY, str(mib), str(chunk_kib)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
 def official_env(endpoint: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AGENTBAY_")}
     return {**env, "AGENTBAY_ENDPOINT": endpoint, "AGENTBAY_API_KEY": KEY}
@@ -160,42 +228,38 @@ def official_async(endpoint: str, concurrency: int, seconds: float) -> float:
     return float(report["calls"] / report["seconds"])
 
 
-IMPORT_PROBE = (
-    "import resource, sys, time; t = time.perf_counter(); import agentbay; "
-    "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
-)
+# VmHWM, not ru_maxrss: a child's ru_maxrss keeps the high-water mark of the (bigger) parent it was
+# forked from, while exec starts a new address space and so a new VmHWM.
+HWM = "[int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM')][0]"
+IMPORT_PROBE = f"import time; t = time.perf_counter(); import agentbay; print(time.perf_counter() - t, {HWM})"
+BARE_PROBE = f"print(0, {HWM})"
 
 
-def import_cost(python: str, runs: int = 7) -> dict[str, float]:
+def import_cost(python: str, runs: int = 7, probe: str = IMPORT_PROBE) -> dict[str, float]:
+    """Median wall time of `import agentbay` and peak RSS, each run in a fresh interpreter."""
     walls, rss = [], []
     with tempfile.TemporaryDirectory() as cwd:
         for _ in range(runs):
-            out = subprocess.run(
-                [python, "-c", IMPORT_PROBE], capture_output=True, text=True, check=True, cwd=cwd
-            )
+            out = subprocess.run([python, "-c", probe], capture_output=True, text=True, check=True, cwd=cwd)
             wall, kb = out.stdout.split()
             walls.append(float(wall))
             rss.append(int(kb) / 1024)
     return {"import_s": statistics.median(walls), "peak_rss_mb": statistics.median(rss)}
 
 
-def bare_python_rss() -> float:
-    out = subprocess.run(
-        [sys.executable, "-c", "import resource; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    return int(out.stdout) / 1024
-
-
-def distributions_of(spec: str) -> int:
-    """Distributions a fresh venv holds after `pip install spec` (pip and setuptools not counted)."""
+@contextmanager
+def fresh_venv(spec: str) -> Iterator[tuple[str, int]]:
+    """A new venv holding `pip install spec` and what it needs: its python, and how many distributions
+    it holds (pip, setuptools and wheel not counted)."""
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run([sys.executable, "-m", "venv", tmp], check=True)
         pip = [f"{tmp}/bin/python", "-m", "pip"]
-        subprocess.run([*pip, "install", "-q", "--disable-pip-version-check", spec], check=True)
+        subprocess.run(
+            [*pip, "install", "-q", "--disable-pip-version-check", spec], check=True, capture_output=True
+        )
         listed = subprocess.run([*pip, "list", "--format=json"], capture_output=True, text=True, check=True)
-    names = {d["name"].lower() for d in json.loads(listed.stdout)}
-    return len(names - {"pip", "setuptools", "wheel"})
+        names = {d["name"].lower() for d in json.loads(listed.stdout)}
+        yield f"{tmp}/bin/python", len(names - {"pip", "setuptools", "wheel"})
 
 
 def official_distributions() -> int:
@@ -223,19 +287,17 @@ def main() -> None:
             row["ours_vs_bare"] = row["ours"] / row["bare"]
             row["ours_vs_official"] = row["ours"] / row["official"]
             results[f"async_c{c}"] = row
-        # The server's own ceiling: bare httpx at high concurrency.
-        results["server_capacity_calls_s"] = asyncio.run(async_ours_and_bare(endpoint, 100, args.seconds))[
-            "bare"
-        ]
+        results["server_capacity_calls_s"] = asyncio.run(raw_capacity(endpoint, 50, args.seconds))
+        results["shell_echo"] = shell_latency(endpoint, 100)
+        results["transfer_10mib"] = {f"chunk_{k}k": transfer(endpoint, 10, k) for k in (50, 1024)}
 
-    ours_import = import_cost(sys.executable)
+    # Our import is measured where a user has it: a fresh venv with `pip install agentbay` alone.
+    with fresh_venv(str(ROOT)) as (python, count):
+        ours_import = import_cost(python)
+        bare = import_cost(python, probe=BARE_PROBE)["peak_rss_mb"]
     official_import = import_cost(str(official_sdk.python_for(OFFICIAL)))
-    results["import"] = {
-        "ours": ours_import,
-        "official": official_import,
-        "bare_python_rss_mb": bare_python_rss(),
-    }
-    results["distributions"] = {"ours": distributions_of(str(ROOT)), "official": official_distributions()}
+    results["import"] = {"ours": ours_import, "official": official_import, "bare_python_rss_mb": bare}
+    results["distributions"] = {"ours": count, "official": official_distributions()}
 
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2))
@@ -256,8 +318,15 @@ def print_table(r: dict[str, Any]) -> None:
         rows.append((f"  vs official {OFFICIAL} c={c}", f"{a['ours']:.0f}", f"official {a['official']:.1f}",
                      f"x {a['ours_vs_official']:.1f}", "≥ 10x"))  # fmt: skip
     rows.append(
-        ("local server capacity, calls/s", f"{r['server_capacity_calls_s']:.0f}", "bare httpx c=100", "", "")
+        ("local server capacity, calls/s", f"{r['server_capacity_calls_s']:.0f}", "raw client c=50", "", "")
     )
+    e = r["shell_echo"]
+    rows.append(("shell echo, ms/call", f"{e['ours_ms']:.1f}", f"official {e['official_ms']:.1f}",
+                 f"official/ours {e['ratio']:.2f}", ""))  # fmt: skip
+    for key, t in r["transfer_10mib"].items():
+        rows.append((f"10 MiB up+down ({key}), MB/s", f"{t['round_trip_mb_s']:.0f}",
+                     f"up {t['upload_mb_s']:.0f}, down {t['download_mb_s']:.0f}",
+                     f"RSS +{t['rss_growth_mb']:.0f} MB", "≥ 50"))  # fmt: skip
     i = r["import"]
     rows.append(("import agentbay, s", f"{i['ours']['import_s']:.3f}", f"official {i['official']['import_s']:.3f}",
                  "", "≤ 0.15"))  # fmt: skip

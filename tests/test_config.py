@@ -137,3 +137,24 @@ def test_retry_policy() -> None:
     ]
     assert all(d is not None and 0 < d <= MAX_DELAY for d in delays)
     assert delays[-1] is not None and delays[-1] >= MAX_DELAY / 2, "backoff grows to its cap"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",
+        "plain",
+        "a b+c%20/=?&",
+        "Bearer akm-test-key-0001",
+        '{"content": "héllo wörld 你好 ✓", "mode": "append"}',
+        "".join(chr(c) for c in range(1, 400)),
+        "x" * 1000 + "+/=" * 300,
+    ],
+)
+def test_form_encoding_is_what_httpx_sends(value: str) -> None:
+    import httpx
+
+    from agentbay._wire import encode_form
+
+    fields = {"Authorization": "Bearer k", "Args": value, "Flag": True, "Off": False, "Count": 10}
+    assert encode_form(fields) == httpx.Request("POST", "http://x", data=fields).read()
