@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import difflib
+import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -72,8 +74,18 @@ def typecheck(session: nox.Session) -> None:
 
 
 @nox.session(python=PYTHON)
+def _ensure_bubblewrap(session: nox.Session) -> None:
+    # The local server runs commands in bubblewrap; CI (root, Debian) installs it like any dependency.
+    if shutil.which("bwrap") or not shutil.which("apt-get") or os.geteuid() != 0:
+        return
+    session.run("apt-get", "update", "-qq", external=True)
+    session.run("apt-get", "install", "-y", "-qq", "bubblewrap", external=True)
+
+
+@nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
     """The test suite with coverage (unit, contract, integration against the local server)."""
+    _ensure_bubblewrap(session)
     # The generator is needed by the test that proves the contract tests catch a spec change.
     session.install("-e", ".[test]", *gen.GENERATOR_DEPS)
     session.run("pytest", "--cov", "--cov-report=term", *session.posargs)
