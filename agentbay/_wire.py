@@ -173,7 +173,9 @@ def _form_value(value: object) -> str:
 
 def encode_form(fields: Mapping[str, Any]) -> bytes:
     """An application/x-www-form-urlencoded body, byte for byte what httpx makes of `data=fields`."""
-    return b"&".join(_quote_plus(key) + b"=" + _quote_plus(_form_value(value)) for key, value in fields.items())
+    return b"&".join(
+        _quote_plus(key) + b"=" + _quote_plus(_form_value(value)) for key, value in fields.items()
+    )
 
 
 def _str(value: object) -> str:
