@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 import shutil
 import sys
@@ -38,17 +37,12 @@ def check_generated(session: nox.Session) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         fresh = Path(tmp) / gen.PACKAGE
         session.run("python", "scripts/generate.py", "--out", str(fresh))
-        old = gen.files(gen.OUT) if gen.OUT.exists() else {}
-        new = gen.files(fresh)
-        diff: list[str] = []
-        for rel in sorted(old.keys() | new.keys()):
-            a = old[rel].read_text().splitlines(True) if rel in old else []
-            b = new[rel].read_text().splitlines(True) if rel in new else []
-            diff += difflib.unified_diff(a, b, f"generated/{gen.PACKAGE}/{rel}", f"fresh/{rel}")
+        diff = gen.diff_trees(gen.OUT, fresh)
+        count = len(gen.files(fresh))
     if diff:
         session.log("".join(diff[:400]))
         session.error("generated/ is stale or hand-edited: run `nox -s generate` and commit")
-    session.log(f"generated/ matches the spec ({len(new)} files)")
+    session.log(f"generated/ matches the spec ({count} files)")
 
 
 @nox.session(python=PYTHON)

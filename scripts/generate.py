@@ -9,6 +9,7 @@ so stray files elsewhere would survive a regeneration.
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import shutil
 import subprocess
@@ -78,6 +79,18 @@ def files(root: Path) -> dict[str, Path]:
         for p in sorted(root.rglob("*"))
         if p.is_file() and not ignored.intersection(p.relative_to(root).parts)
     }
+
+
+def diff_trees(old_root: Path, new_root: Path, label: str = f"generated/{PACKAGE}") -> list[str]:
+    """Unified diff lines between two generated packages; empty when they are byte-for-byte equal."""
+    old = files(old_root) if old_root.exists() else {}
+    new = files(new_root)
+    diff: list[str] = []
+    for rel in sorted(old.keys() | new.keys()):
+        a = old[rel].read_text().splitlines(True) if rel in old else []
+        b = new[rel].read_text().splitlines(True) if rel in new else []
+        diff += difflib.unified_diff(a, b, f"{label}/{rel}", f"fresh/{rel}")
+    return diff
 
 
 def main() -> None:
