@@ -8,9 +8,10 @@ from typing import Any
 
 import attrs
 
-from ._exceptions import InvalidInputError, ServerError
+from ._exceptions import AgentBayError, InvalidInputError, ServerError
 from ._types import ApiResult
 from ._validate import check_non_empty
+from ._wire import ToolOutput
 
 __all__ = [
     "BoolResult",
@@ -108,7 +109,12 @@ class FileTransferResult(ApiResult):
     """The result of `upload_file` or `download_file`."""
 
     size: int = 0
-    """Bytes transferred."""
+    """Bytes transferred (so far, for a failed transfer)."""
+
+    @classmethod
+    def failed_after(cls, error: AgentBayError, size: int) -> FileTransferResult:
+        """A transfer that failed with `error` after `size` bytes."""
+        return attrs.evolve(cls.failed(error), size=size)
 
 
 # ---- arguments -----------------------------------------------------------------------------------
@@ -275,3 +281,28 @@ def multiple_contents(text: str, paths: Sequence[str]) -> dict[str, str]:
         body = body[1:] if body[:1] in ("\n", " ") else body
         contents[path] = body[:-1] if body.endswith("\n") else body
     return contents
+
+
+# ---- results of one tool call --------------------------------------------------------------------
+
+
+def changed(output: ToolOutput) -> BoolResult:
+    return BoolResult(request_id=output.request_id, data=True, message=output.text)
+
+
+def info_result(output: ToolOutput) -> FileInfoResult:
+    return FileInfoResult(request_id=output.request_id, file_info=file_info(output.text))
+
+
+def listing_result(output: ToolOutput) -> DirectoryListResult:
+    return DirectoryListResult(request_id=output.request_id, entries=directory_entries(output.text))
+
+
+def search_result(output: ToolOutput) -> FileSearchResult:
+    return FileSearchResult(request_id=output.request_id, matches=search_matches(output.text))
+
+
+def contents_result(paths: Sequence[str]) -> Callable[[ToolOutput], MultipleFileContentResult]:
+    return lambda output: MultipleFileContentResult(
+        request_id=output.request_id, contents=multiple_contents(output.text, paths)
+    )

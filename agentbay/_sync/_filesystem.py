@@ -6,9 +6,9 @@ from __future__ import annotations
 import base64
 import codecs
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .. import _files as files
 from .._exceptions import CALL_FAILURES, AgentBayError, InvalidInputError, ToolError
@@ -22,12 +22,16 @@ from .._files import (
     MultipleFileContentResult,
     ProgressCallback,
 )
+from .._types import ApiResult
 from .._validate import check_non_empty
+from .._wire import ToolOutput
 
 if TYPE_CHECKING:
     from ._session import Session
 
 __all__ = ["FileSystem"]
+
+R = TypeVar("R", bound=ApiResult)
 
 
 def _is_utf8(path: Path, chunk: int) -> bool:
@@ -55,16 +59,18 @@ class FileSystem:
     def __repr__(self) -> str:
         return f"{type(self).__name__}(session_id={self._session.session_id!r})"
 
-    def _tool(self, name: str, args: Mapping[str, Any]) -> str:
-        return (self._session._call_tool(name, args)).text
-
-    def _changed(self, name: str, args: Mapping[str, Any]) -> BoolResult:
+    def _query(
+        self, name: str, args: Mapping[str, Any], parse: Callable[[ToolOutput], R], result: type[R]
+    ) -> R:
+        """One tool call whose reply `parse` turns into a result; a failure of the call is a failed `result`."""
         self._session._check_open()
         try:
-            output = self._session._call_tool(name, args)
+            return parse(self._session._call_tool(name, args))
         except CALL_FAILURES as exc:
-            return BoolResult.failed(exc)
-        return BoolResult(request_id=output.request_id, data=True, message=output.text)
+            return result.failed(exc)
+
+    def _changed(self, name: str, args: Mapping[str, Any]) -> BoolResult:
+        return self._query(name, args, files.changed, BoolResult)
 
     def create_directory(self, path: str) -> BoolResult:
         """Create a directory (and its parents)."""
@@ -90,38 +96,29 @@ class FileSystem:
         args = files.path_args(path)
         self._session._check_open()
         try:
-            info = files.file_info(self._tool("get_file_info", args))
+            output = self._session._call_tool("get_file_info", args)
+            info = files.file_info(output.text)
             if info.is_directory:
-                raise ToolError("read_file", f"{path} is a directory")
-            parts = [
-                self._tool("read_file", {**args, "offset": offset, "length": length})
-                for offset, length in files.read_ranges(info.size)
-            ]
+                raise ToolError("read_file", f"{path} is a directory", request_id=output.request_id)
+            parts = []
+            for offset, length in files.read_ranges(info.size):
+                output = self._session._call_tool(
+                    "read_file", {**args, "offset": offset, "length": length}
+                )
+                parts.append(output.text)
         except CALL_FAILURES as exc:
             return FileContentResult.failed(exc)
-        return FileContentResult(content="".join(parts))
+        return FileContentResult(request_id=output.request_id, content="".join(parts))
 
     def get_file_info(self, path: str) -> FileInfoResult:
         """Size, type, permissions and times of `path`."""
-        args = files.path_args(path)
-        self._session._check_open()
-        try:
-            output = self._session._call_tool("get_file_info", args)
-            info = files.file_info(output.text)
-        except CALL_FAILURES as exc:
-            return FileInfoResult.failed(exc)
-        return FileInfoResult(request_id=output.request_id, file_info=info)
+        return self._query("get_file_info", files.path_args(path), files.info_result, FileInfoResult)
 
     def list_directory(self, path: str) -> DirectoryListResult:
         """The entries of directory `path`."""
-        args = files.path_args(path)
-        self._session._check_open()
-        try:
-            output = self._session._call_tool("list_directory", args)
-            entries = files.directory_entries(output.text)
-        except CALL_FAILURES as exc:
-            return DirectoryListResult.failed(exc)
-        return DirectoryListResult(request_id=output.request_id, entries=entries)
+        return self._query(
+            "list_directory", files.path_args(path), files.listing_result, DirectoryListResult
+        )
 
     def edit_file(self, path: str, edits: Sequence[Any], dry_run: bool = False) -> BoolResult:
         """Replace ``oldText`` with ``newText`` for each edit, in order; `dry_run` only reports the change."""
@@ -140,23 +137,13 @@ class FileSystem:
     ) -> FileSearchResult:
         """Paths under `path` whose names match `pattern`; an empty list when none do."""
         args = files.search_args(path, pattern, exclude_patterns)
-        self._session._check_open()
-        try:
-            output = self._session._call_tool("search_files", args)
-        except CALL_FAILURES as exc:
-            return FileSearchResult.failed(exc)
-        return FileSearchResult(request_id=output.request_id, matches=files.search_matches(output.text))
+        return self._query("search_files", args, files.search_result, FileSearchResult)
 
     def read_multiple_files(self, paths: Sequence[str]) -> MultipleFileContentResult:
         """The text of several files in one call, by path."""
         args = files.paths_args(paths)
-        self._session._check_open()
-        try:
-            output = self._session._call_tool("read_multiple_files", args)
-            contents = files.multiple_contents(output.text, args["paths"])
-        except CALL_FAILURES as exc:
-            return MultipleFileContentResult.failed(exc)
-        return MultipleFileContentResult(request_id=output.request_id, contents=contents)
+        parse = files.contents_result(args["paths"])
+        return self._query("read_multiple_files", args, parse, MultipleFileContentResult)
 
     def delete_file(self, path: str) -> BoolResult:
         """Delete the file `path`."""
@@ -189,6 +176,7 @@ class FileSystem:
         read_size = chunk_size if text else chunk_size // 4 * 3
         done = 0
         mode = "overwrite"
+        request_id = ""
         try:
             with source.open("rb") as f:
                 while True:
@@ -203,7 +191,7 @@ class FileSystem:
                         content = base64.b64encode(block).decode("ascii")
                         args = {"path": remote_path, "content": content, "mode": mode, "format": "binary"}
                     if block or mode == "overwrite":  # an empty file is still created
-                        self._session._call_tool("write_file", args)
+                        request_id = (self._session._call_tool("write_file", args)).request_id
                     done += len(block)
                     mode = "append"
                     if progress is not None and block:
@@ -211,14 +199,8 @@ class FileSystem:
                     if not block:
                         break
         except CALL_FAILURES as exc:
-            return FileTransferResult(
-                success=False,
-                error=exc,
-                error_message=str(exc),
-                request_id=getattr(exc, "request_id", ""),
-                size=done,
-            )
-        return FileTransferResult(size=done)
+            return FileTransferResult.failed_after(exc, done)
+        return FileTransferResult(request_id=request_id, size=done)
 
     def download_file(
         self,
@@ -242,15 +224,15 @@ class FileSystem:
         partial = target.with_name(f".{target.name}.part")
         done = 0
         try:
-            info = files.file_info(self._tool("get_file_info", args))
+            output = self._session._call_tool("get_file_info", args)
+            info = files.file_info(output.text)
             if info.is_directory:
-                raise ToolError("read_file", f"{remote_path} is a directory")
+                raise ToolError("read_file", f"{remote_path} is a directory", request_id=output.request_id)
             with partial.open("wb") as f:
                 for offset, length in files.read_ranges(info.size, chunk_size):
-                    reply = self._tool(
-                        "read_file", {**args, "offset": offset, "length": length, "format": "binary"}
-                    )
-                    block = files.decode_binary(reply)
+                    chunk = {**args, "offset": offset, "length": length, "format": "binary"}
+                    output = self._session._call_tool("read_file", chunk)
+                    block = files.decode_binary(output.text)
                     f.write(block)
                     done += len(block)
                     if progress is not None:
@@ -261,11 +243,5 @@ class FileSystem:
             error = (
                 exc if isinstance(exc, AgentBayError) else InvalidInputError(f"Cannot write {target}: {exc}")
             )
-            return FileTransferResult(
-                success=False,
-                error=error,
-                error_message=str(error),
-                request_id=getattr(exc, "request_id", ""),
-                size=done,
-            )
-        return FileTransferResult(size=done)
+            return FileTransferResult.failed_after(error, done)
+        return FileTransferResult(request_id=output.request_id, size=done)
