@@ -22,6 +22,7 @@ from . import _params as p
 from ._errors import invalid_parameter, session_not_found
 from ._store import RUNNING, SessionRow, SessionSummary, Store
 from ._tools import ToolHandler, ToolIndex, tool_result, unavailable
+from .sandbox import end_session
 
 logger = logging.getLogger("agentbay_local")
 
@@ -88,9 +89,12 @@ class Actions:
         }
 
     async def release_mcp_session(self, call: Call) -> Reply:
-        """ReleaseMcpSession (0.8/0.9) and DeleteSessionAsync (0.22.3): mark the session FINISH."""
-        if not self.store.finish_session(call.owner, p.required(call.params, "SessionId")):
+        """ReleaseMcpSession (0.8/0.9) and DeleteSessionAsync (0.22.3): mark the session FINISH and
+        kill every process it still has (waiting until they are gone, so its ports are free)."""
+        session_id = p.required(call.params, "SessionId")
+        if not self.store.finish_session(call.owner, session_id):
             raise session_not_found()
+        await run_in_threadpool(end_session, self.store.session_dir(session_id))
         return {}
 
     async def get_session_detail(self, call: Call) -> Reply:

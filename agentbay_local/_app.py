@@ -7,6 +7,9 @@ accepted as parameters too (SyncContext sends `Authorization` there, 0.22.3's Ge
 
 Every reply is JSON. Any exception below the endpoint becomes a POP error body: an `ApiError` with its
 status, anything else a 500 `InternalError`. Bad input is always an `ApiError` (4xx), never a 500.
+
+GetLink's URLs are served too, without a key: `GET /sessions/{id}/` describes the session, and
+`/sessions/{id}/ports/{port}/{path}` forwards any request to that port of the session (`_proxy`).
 """
 
 from __future__ import annotations
@@ -22,9 +25,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
@@ -32,9 +35,20 @@ from starlette.routing import Route
 from starlette.types import Scope
 
 from ._actions import ACTIONS, Actions, Call
-from ._errors import ApiError, error_body, invalid_action, invalid_parameter, missing_parameter, not_login
-from ._store import Store, hash_key, load_or_create_key
+from ._errors import (
+    ApiError,
+    error_body,
+    invalid_action,
+    invalid_parameter,
+    missing_parameter,
+    not_login,
+    session_not_found,
+)
+from ._form import parse_form
+from ._proxy import DEFAULT_TIMEOUT_S, PortProxy
+from ._store import RUNNING, Store, hash_key, load_or_create_key
 from ._tools import TOOL_HANDLERS, ToolHandler, ToolIndex
+from .sandbox import end_all
 
 logger = logging.getLogger("agentbay_local")
 
@@ -101,7 +115,8 @@ def resolve_keys(state_dir: Path, api_keys: Iterable[str] | None) -> Keys:
 
 
 class LocalService:
-    """The state behind one app: store, keys, tools. `close()` releases the database."""
+    """The state behind one app: store, keys, tools, the port proxy. `close()` kills the sessions'
+    processes and releases the database; `aclose()` also closes the proxy's connection pool."""
 
     def __init__(
         self,
@@ -111,6 +126,7 @@ class LocalService:
         public_url: str | None = None,
         max_body_bytes: int = MAX_BODY_BYTES,
         tool_handlers: Mapping[str, ToolHandler] | None = None,
+        proxy_timeout: float = DEFAULT_TIMEOUT_S,
     ) -> None:
         self.state_dir = state_dir
         self.keys = keys
@@ -123,10 +139,26 @@ class LocalService:
         # The module-level registry by reference: tools registered later are still found.
         handlers = TOOL_HANDLERS if tool_handlers is None else tool_handlers
         self.actions = Actions(self.store, ToolIndex(), handlers)
+        self.proxy = PortProxy(self.store.exists_running, proxy_timeout)
+        self._closed = False
 
     def close(self) -> None:
-        """Close the database; idempotent."""
-        self.store.close()
+        """Kill every process of every session (they are not deleted: a server started again on this
+        state runs their commands), then close the database; idempotent."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            end_all(self.store.sessions_dir)
+        finally:
+            self.store.close()
+
+    async def aclose(self) -> None:
+        """`close()`, and close the proxy's connection pool; idempotent."""
+        try:
+            await self.proxy.aclose()
+        finally:
+            await run_in_threadpool(self.close)
 
     # ---- HTTP ------------------------------------------------------------------------------------
 
@@ -154,6 +186,19 @@ class LocalService:
         }
         body.update(reply)
         return _json(200, body)
+
+    async def session_link(self, request: Request) -> Response:
+        """`GET /sessions/{id}/`: GetLink's URL without a port, a small description of the session
+        (no key needed, like the port URLs: the id is the capability)."""
+        session_id = str(request.path_params["session_id"])
+        if not self.store.exists_running(session_id):
+            error = session_not_found()
+            body = error_body(str(uuid.uuid4()).upper(), _host_id(request.scope), error.code, error.message)
+            return _json(404, body)
+        base = f"{self.public_url or _base_url(request.scope)}/sessions/{session_id}/"
+        return _json(
+            200, {"SessionId": session_id, "Status": RUNNING, "Url": base, "PortUrl": base + "ports/{port}/"}
+        )
 
     async def _dispatch(self, request: Request) -> dict[str, Any]:
         query = request.query_params
@@ -210,19 +255,12 @@ class LocalService:
         if not size:
             return {}
         try:
-            pairs = parse_qsl(
-                b"".join(chunks).decode("utf-8"),
-                keep_blank_values=True,
-                encoding="utf-8",
-                errors="strict",
-                max_num_fields=_MAX_FORM_FIELDS,
-            )
+            return parse_form(b"".join(chunks), _MAX_FORM_FIELDS)
         except ValueError:  # UnicodeDecodeError is a ValueError, and so is "too many fields"
             raise invalid_parameter(
                 "Body",
                 f"The request body is not valid UTF-8 {_FORM_TYPE} of at most {_MAX_FORM_FIELDS} fields.",
             ) from None
-        return dict(pairs)
 
 
 async def _discard(stream: AsyncIterator[bytes], expected: int) -> None:
@@ -295,10 +333,17 @@ def build_app(service: LocalService) -> Starlette:
         try:
             yield
         finally:
-            service.close()
+            await service.aclose()
 
     app = Starlette(
-        routes=[Route("/", service.endpoint, methods=["POST"])],
+        routes=[
+            Route("/", service.endpoint, methods=["POST"]),
+            Route("/sessions/{session_id}", service.session_link, methods=["GET"]),
+            Route("/sessions/{session_id}/", service.session_link, methods=["GET"]),
+            # An ASGI app rather than a function: the route then accepts every method.
+            Route("/sessions/{session_id}/ports/{port}", service.proxy),
+            Route("/sessions/{session_id}/ports/{port}/{path:path}", service.proxy),
+        ],
         exception_handlers={HTTPException: _http_error, Exception: _unhandled},
         lifespan=lifespan,
     )
@@ -313,13 +358,16 @@ def create_app(
     public_url: str | None = None,
     max_body_bytes: int = MAX_BODY_BYTES,
     tool_handlers: Mapping[str, ToolHandler] | None = None,
+    proxy_timeout: float = DEFAULT_TIMEOUT_S,
 ) -> Starlette:
-    """An ASGI app serving the AgentBay wire from `state_dir`.
+    """An ASGI app serving the AgentBay wire from `state_dir`, and GetLink's URLs.
 
     `api_keys`: the accepted keys; None to use the server's own key (`<state_dir>/api_key`, made on the
     first start). `public_url`: the base of the URLs in replies (ResourceUrl, GetLink); by default the
-    address each client connected to. The app's lifespan shutdown closes the database; the service is
-    at `app.state.service` (its `keys.generated` is the generated key, or None).
+    address each client connected to. `proxy_timeout`: how long (seconds) a session's server behind a
+    port URL may take to answer (then 504). The app's lifespan shutdown kills the sessions' processes
+    and closes the database; the service is at `app.state.service` (its `keys.generated` is the
+    generated key, or None).
     """
     path = Path(state_dir)
     path.mkdir(parents=True, exist_ok=True)
@@ -329,5 +377,6 @@ def create_app(
         public_url=public_url,
         max_body_bytes=max_body_bytes,
         tool_handlers=tool_handlers,
+        proxy_timeout=proxy_timeout,
     )
     return build_app(service)

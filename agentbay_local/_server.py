@@ -16,6 +16,7 @@ from typing import Any, Self
 import uvicorn
 
 from ._app import LocalService, build_app, resolve_keys
+from ._proxy import DEFAULT_TIMEOUT_S
 
 _START_TIMEOUT = 15.0
 _STOP_TIMEOUT = 10.0
@@ -46,7 +47,9 @@ class LocalServer:
     ```
 
     The keys are settled at construction: `api_keys` as given, or the server's own key
-    (`generated_key`, kept in `<state_dir>/api_key`) when None.
+    (`generated_key`, kept in `<state_dir>/api_key`) when None. `proxy_timeout`: how long (seconds) a
+    session's server behind a GetLink port URL may take to answer before the proxy gives up (504).
+    Stopping the server kills every process the sessions still run.
     """
 
     def __init__(
@@ -57,6 +60,7 @@ class LocalServer:
         port: int = 0,
         *,
         public_url: str | None = None,
+        proxy_timeout: float = DEFAULT_TIMEOUT_S,
     ) -> None:
         self.state_dir = Path(state_dir)
         self.state_dir.mkdir(parents=True, exist_ok=True)
@@ -68,6 +72,7 @@ class LocalServer:
         self.host = host
         self.port = port
         self.public_url = public_url
+        self.proxy_timeout = proxy_timeout
         self._service: LocalService | None = None
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -99,7 +104,9 @@ class LocalServer:
         sock = _bind(self.host, self.port)
         self.port = sock.getsockname()[1]
         try:
-            service = LocalService(self.state_dir, self._keys, public_url=self.public_url)
+            service = LocalService(
+                self.state_dir, self._keys, public_url=self.public_url, proxy_timeout=self.proxy_timeout
+            )
         except BaseException:
             sock.close()
             raise
@@ -126,7 +133,8 @@ class LocalServer:
         return self
 
     def stop(self) -> None:
-        """Stop serving, wait for the thread, close the database; idempotent."""
+        """Stop serving, wait for the thread, kill the sessions' processes, close the database;
+        idempotent."""
         server, thread, service, sock = self._server, self._thread, self._service, self._socket
         self._server = self._thread = self._service = self._socket = None
         if server is not None and thread is not None:

@@ -209,6 +209,15 @@ class Store:
             ).fetchone()
         return found is not None
 
+    def exists_running(self, session_id: str) -> bool:
+        """Whether a session with this id exists and is not deleted, whoever owns it (GetLink's URLs
+        carry no key: the id is the capability)."""
+        with self._lock:
+            found = self._db.execute(
+                "SELECT 1 FROM sessions WHERE id = ? AND status = 'RUNNING'", (session_id,)
+            ).fetchone()
+        return found is not None
+
     def get_labels(self, owner: str, session_id: str) -> str | None:
         """The labels JSON of the owner's running session, or None."""
         with self._lock:

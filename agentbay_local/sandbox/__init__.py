@@ -13,8 +13,13 @@ object of `CallMcpTool`, and the result becomes `Data = {"content": [{"type": "t
 "isError": is_error}`. Handlers block (run them in a thread pool) and never raise: bad arguments, paths
 outside the session, missing files and even unexpected failures come back as `(message, True)`.
 
+Processes a `shell` command leaves running keep running (a session is a machine) until
+`end_session(session_root)` (the session is deleted) or `end_all(sessions_dir)` (the server stops)
+kills them.
+
 Modules: `_paths` (session paths and the confinement rules), `_files` (the file tools), `_shell`
-(commands, bubblewrap), `_utf8` (byte ranges that respect characters), `_args` (argument checks).
+(commands, bubblewrap), `_procs` (the processes of each session), `_utf8` (byte ranges that respect
+characters), `_args` (argument checks).
 """
 
 from __future__ import annotations
@@ -27,10 +32,19 @@ from typing import Any
 from ._args import ToolFailure
 from ._files import FILE_TOOLS
 from ._paths import SessionFS
+from ._procs import end_all, end_session
 from ._shell import SandboxWarning, bwrap_executable, shell
 from ._shell import shell_structured as _shell_structured
 
-__all__ = ["TOOLS", "Handler", "SandboxWarning", "bwrap_executable", "shell_structured"]
+__all__ = [
+    "TOOLS",
+    "Handler",
+    "SandboxWarning",
+    "bwrap_executable",
+    "end_all",
+    "end_session",
+    "shell_structured",
+]
 
 logger = logging.getLogger("agentbay_local.sandbox")
 

@@ -1,18 +1,41 @@
 """The `shell` tool: `/bin/sh -c <command>` in the session, inside bubblewrap when it works here.
 
-Sandbox. Where `bwrap` exists and a probe run succeeds (once per process, cached), each command runs
-in fresh namespaces (`--unshare-all`, network shared on purpose so that session processes can listen
-on ports the server proxies to), seeing read-only `/usr`, `/bin`, `/lib*`, `/etc`, a private `/proc`
-and `/dev`, and the session's two trees bound at `/home/wuying` and `/tmp`: the same files the file
-tools see, and nothing else of the host. Without a working bwrap, commands run directly on the host
-with the cwd and `HOME` mapped into the session and one `SandboxWarning` saying they are not isolated
-(the file tools still confine their paths either way).
+Sandbox. Where `bwrap` exists and a probe run succeeds (once per process, cached), commands run in
+namespaces of their own (network shared on purpose, so that session processes can listen on ports
+the server proxies to), seeing read-only `/usr`, `/bin`, `/lib*`, `/etc`, a private `/proc` and
+`/dev`, and the session's two trees bound at `/home/wuying` and `/tmp`: the same files the file tools
+see, and nothing else of the host. Without a working bwrap, commands run directly on the host with the
+cwd and `HOME` mapped into the session and one `SandboxWarning` saying they are not isolated (the file
+tools still confine their paths either way).
 
-Lifetime. A command runs in its own process group (and, under bwrap, its own PID namespace). When
-the shell exits, whatever it left running is killed: under bwrap the PID namespace dies with its
-init anyway, and the fallback kills the group so that both modes behave alike and nothing outlives
-the call on the host. On timeout the whole group is SIGKILLed and the reply starts exactly
-`Command timed out after <timeout_ms> ms` (the SDK facade builds `CommandTimeoutError` on that).
+Lifetime. A session is a machine: processes a command leaves running (`nohup python3 -m http.server
+8080 >/tmp/log 2>&1 &`, `setsid daemon`) keep running after the command returns, later commands see
+them (`ps`, `kill`), and they end when the session is deleted or the server stops
+(`_procs.end_session`, `end_all`). Under bwrap, the design is one PID namespace per session:
+- Its first command starts the session's *holder*: `bwrap --unshare-all --share-net` running a shell
+  that only waits for EOF on its stdin (a pipe whose other end the server keeps). bwrap's pid 1 in
+  that namespace is a reaper that adopts every orphan of the session and lives as long as anything
+  runs in it; there is no --die-with-parent, which would tie it to the thread that started it.
+- Every command is its own short-lived bwrap that joins the holder's user and PID namespaces
+  (`--userns`, `--userns2`, `--pidns`) and makes its own mount namespace with the same binds, so
+  bwrap still does all the setup (capabilities, no_new_privs) and the command sees the session's
+  processes. bwrap exits with the shell's status as soon as the shell exits; what the shell leaves
+  running stays in the namespace.
+- Deleting the session SIGKILLs the reaper: the kernel then kills every process in the namespace,
+  `setsid` daemons included (no process can leave its PID namespace). If the server process dies
+  instead, however it dies, the holder sees EOF and kills the namespace itself.
+This keeps bwrap doing all the sandboxing (no `nsenter` into namespaces with capabilities to drop, no
+helper program inside the sandbox), and gives a handle on the session's processes that none of them
+can escape. Without bwrap, each command's process group is recorded instead (see `_procs` for what
+the fallback can and cannot find).
+
+The call returns once the shell has exited and its output pipes are closed, or `_DRAIN_GRACE_S`
+after the exit when a background process still holds them open: a background child never holds up
+the reply. Its inherited stdout and stderr are then closed pipes (writing to them fails with EPIPE),
+so background processes should redirect their output, as with any shell session that ends. On
+timeout the command's process group is SIGKILLed (its shell and the background children that stayed
+in its group; bwrap's --new-session gives each command a group of its own), and the reply is exactly
+`Command timed out after <timeout_ms> ms` (the SDK facade builds `CommandTimeoutError` on it).
 
 Output. stdout and stderr are read as they come, each capped at 1 MiB (the rest is drained and
 dropped, so a chatty command never blocks on a full pipe); a capped stream ends in
@@ -54,7 +77,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import _utf8
+from . import _procs, _utf8
 from ._args import ToolFailure, get_int, get_str
 from ._paths import HOME, TMP, SessionFS, display, resolve
 
@@ -77,9 +100,17 @@ MAX_TIMEOUT_MS = 60 * 60 * 1000
 MAX_OUTPUT_BYTES = 1 << 20
 TRUNCATION_MARK = "\n[output truncated]"
 BASE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-#: After the shell exits (and its leftovers are killed), how long to wait for the pipes to close. Only
-#: a process that left the group (setsid) can hold them open longer; it is not waited for.
-_DRAIN_GRACE_S = 1.0
+#: After the shell exits, how long to keep reading output that is still on its way; a background process
+#: that holds the pipes open is not waited for beyond this.
+_DRAIN_GRACE_S = 0.1
+#: After a timeout, how long to wait for bwrap to report its namespace if it has not done so yet.
+_INFO_GRACE_S = 2.0
+_MAX_INFO_BYTES = 64 * 1024
+#: How long bwrap may take to set up a session's namespace.
+_HOLDER_START_TIMEOUT_S = 10.0
+#: The holder's command: say it runs, then wait for EOF on stdin (the server closed its end, or died)
+#: and kill every process of the namespace; the namespace ends when the last of them is gone.
+_HOLDER_SCRIPT = "printf r; exec >&-; while read -r _; do :; done; kill -KILL -1 2>/dev/null"
 _PROBE_TIMEOUT_S = 10.0
 _READ_CHUNK = 64 * 1024
 # Host directories the sandbox sees read-only (those that exist); a symlink (merged /usr) stays one.
@@ -110,8 +141,9 @@ _probe_problem = "bwrap (bubblewrap) is not installed"
 _fallback_warned = False
 
 
-def _bwrap_argv(bwrap: str, fs: SessionFS, cwd: str, command: str) -> list[str]:
-    argv = [bwrap, "--unshare-all", "--share-net", "--die-with-parent", "--new-session"]
+def _mounts(fs: SessionFS) -> list[str]:
+    """bwrap's options for the sandbox's file system: the read-only system, the session's trees."""
+    argv: list[str] = []
     for directory in _SYSTEM_DIRS:
         if os.path.islink(directory):
             argv += ["--symlink", os.readlink(directory), directory]
@@ -121,29 +153,150 @@ def _bwrap_argv(bwrap: str, fs: SessionFS, cwd: str, command: str) -> list[str]:
     resolv = os.path.realpath("/etc/resolv.conf")
     if not resolv.startswith(("/etc/", "/usr/")) and os.path.isfile(resolv):
         argv += ["--ro-bind", resolv, resolv]
-    argv += ["--proc", "/proc", "--dev", "/dev", "--bind", fs.home, HOME, "--bind", fs.tmp, TMP]
-    argv += ["--chdir", cwd, "--", "/bin/sh", "-c", command]
-    return argv
+    return [*argv, "--proc", "/proc", "--dev", "/dev", "--bind", fs.home, HOME, "--bind", fs.tmp, TMP]
+
+
+def _holder_argv(bwrap: str, fs: SessionFS, info_fd: int) -> list[str]:
+    """The session's holder: new namespaces (network shared on purpose, so that session processes can
+    listen on ports the server proxies to), and no --die-with-parent (it lives as long as the session)."""
+    return [
+        bwrap,
+        "--unshare-all",
+        "--share-net",
+        "--new-session",
+        *_mounts(fs),
+        "--info-fd",
+        str(info_fd),
+        "--chdir",
+        HOME,
+        "--",
+        "/bin/sh",
+        "-c",
+        _HOLDER_SCRIPT,
+    ]
+
+
+def _command_argv(
+    bwrap: str,
+    fs: SessionFS,
+    cwd: str,
+    command: str,
+    *,
+    namespaces: tuple[int | None, int | None, int],
+    info_fd: int,
+) -> list[str]:
+    """One command, in the session's user and PID namespaces (`SessionNamespace.join_fds`) and a mount
+    namespace of its own (the same binds: the same files), the others unshared as by --unshare-all."""
+    userns, userns2, pidns = namespaces
+    argv = [bwrap]
+    if userns is not None:
+        argv += ["--userns", str(userns)]
+    if userns2 is not None:
+        argv += ["--userns2", str(userns2)]
+    argv += ["--pidns", str(pidns), "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try", "--new-session"]
+    argv += _mounts(fs)
+    return [*argv, "--info-fd", str(info_fd), "--chdir", cwd, "--", "/bin/sh", "-c", command]
+
+
+def _start_namespace(bwrap: str, fs: SessionFS) -> _procs.SessionNamespace:
+    """Start the session's holder and return its namespace, once set up; ToolFailure if bwrap fails."""
+    info_read, info_write = os.pipe()
+    lifeline_read, lifeline_write = os.pipe()
+    try:
+        monitor = subprocess.Popen(
+            _holder_argv(bwrap, fs, info_write),
+            stdin=lifeline_read,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env={"PATH": BASE_PATH},
+            cwd=fs.home,
+            start_new_session=True,
+            pass_fds=(info_write,),
+        )
+    except OSError as error:
+        os.close(info_read)
+        os.close(lifeline_write)
+        raise ToolFailure(f"Could not start the sandbox: {os.strerror(error.errno or 0)}") from None
+    finally:
+        os.close(info_write)
+        os.close(lifeline_read)
+    assert monitor.stdout is not None and monitor.stderr is not None
+    deadline = time.monotonic() + _HOLDER_START_TIMEOUT_S
+    report = _Report(info_read)
+    report.wait(_HOLDER_START_TIMEOUT_S)
+    report.close()
+    try:
+        # The holder's shell says it runs: bwrap has finished setting up (the user namespaces too).
+        ready = selectors.DefaultSelector()
+        with ready:
+            ready.register(monitor.stdout, selectors.EVENT_READ)
+            if not ready.select(max(deadline - time.monotonic(), 0)) or monitor.stdout.read(1) != b"r":
+                raise ProcessLookupError
+        if report.pid is None or report.pid_namespace is None:
+            raise ProcessLookupError
+        namespace = _procs.SessionNamespace(monitor, report.pid, report.pid_namespace, lifeline_write)
+    except ProcessLookupError:
+        os.close(lifeline_write)
+        _kill_group(monitor.pid)
+        if report.pid is not None:
+            _kill_group(report.pid)
+        monitor.wait()
+        reason = monitor.stderr.read().decode("utf-8", errors="replace").strip()
+        monitor.stdout.close()
+        monitor.stderr.close()
+        raise ToolFailure(
+            f"Could not start the sandbox: {reason or f'exit status {monitor.returncode}'}"
+        ) from None
+    monitor.stdout.close()  # nothing more is written to either once the holder runs
+    monitor.stderr.close()
+    return namespace
+
+
+def _start_in(
+    namespace: _procs.SessionNamespace,
+    bwrap: str,
+    fs: SessionFS,
+    cwd: str,
+    command: str,
+    env: dict[str, str],
+) -> tuple[subprocess.Popen[bytes], _Report]:
+    """Start `command` in the session's namespace: the process (bwrap) and its info report."""
+    try:
+        namespaces = namespace.join_fds()
+    except ProcessLookupError:
+        raise ToolFailure("The session's sandbox ended while the command was starting") from None
+    info_read, info_write = os.pipe()
+    fds = tuple(fd for fd in (*namespaces, info_write) if fd is not None)
+    try:
+        argv = _command_argv(bwrap, fs, cwd, command, namespaces=namespaces, info_fd=info_write)
+        proc = _start_command(argv, env, fs.home, fds)
+    except BaseException:
+        os.close(info_read)
+        raise
+    finally:
+        for fd in fds:
+            os.close(fd)
+    return proc, _Report(info_read)
 
 
 def _probe(bwrap: str) -> str | None:
-    """None if bwrap runs a command with our exact flags here, else why not."""
+    """None if bwrap runs a session's commands with our exact flags here, else why not."""
     with tempfile.TemporaryDirectory(prefix="agentbay-bwrap-probe-") as scratch:
         fs = SessionFS.open(Path(scratch))
-        argv = _bwrap_argv(bwrap, fs, HOME, "test -d /home/wuying && test -d /tmp")
         try:
-            done = subprocess.run(
-                argv,
-                stdin=subprocess.DEVNULL,
-                capture_output=True,
-                timeout=_PROBE_TIMEOUT_S,
-                env={"PATH": BASE_PATH},
-                check=False,
-            )
+            namespace = _start_namespace(bwrap, fs)
+            try:
+                check = "test -d /home/wuying && test -d /tmp && test $$ != 1"
+                proc, report = _start_in(namespace, bwrap, fs, HOME, check, {"PATH": BASE_PATH})
+                done = _collect(proc, _PROBE_TIMEOUT_S, report=report)
+            finally:
+                namespace.close()
+        except ToolFailure as failure:
+            return f"bwrap at {bwrap} does not work here: {failure.message}"
         except (OSError, subprocess.SubprocessError) as error:
             return f"bwrap at {bwrap} could not be run: {error}"
-    if done.returncode != 0:
-        reason = done.stderr.decode("utf-8", errors="replace").strip() or f"exit status {done.returncode}"
+    if done.exit_code != 0:
+        reason = done.stderr.strip() or f"exit status {done.exit_code}"
         return f"bwrap at {bwrap} does not work here: {reason}"
     return None
 
@@ -219,11 +372,61 @@ class _Capture:
         return text + TRUNCATION_MARK if self.truncated else text
 
 
-def run_command(
-    argv: list[str], *, env: dict[str, str], cwd: str, timeout_s: float, cap: int = MAX_OUTPUT_BYTES
-) -> ShellResult:
-    """Run `argv` in a new session (process group), capturing output, killing the group on timeout."""
-    proc = subprocess.Popen(
+class _Report:
+    """bwrap's `--info-fd` report, read as it comes: the host pid of its child (and its PID namespace)."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd: int | None = fd
+        os.set_blocking(fd, False)
+        self.data = bytearray()
+        self.pid: int | None = None
+        self.pid_namespace: int | None = None
+
+    def read(self) -> bool:
+        """Read what is there; True once the report is complete or the pipe is done (then closed)."""
+        assert self.fd is not None
+        while True:
+            try:
+                chunk = os.read(self.fd, _READ_CHUNK)
+            except BlockingIOError:
+                return False
+            self.data += chunk
+            if self._parse() or not chunk or len(self.data) > _MAX_INFO_BYTES:
+                self.close()
+                return True
+
+    def _parse(self) -> bool:
+        try:
+            report = json.loads(self.data)
+        except ValueError:  # not complete yet
+            return False
+        if isinstance(report, dict):
+            pid, namespace = report.get("child-pid"), report.get("pid-namespace")
+            self.pid = pid if isinstance(pid, int) and pid > 1 else None
+            self.pid_namespace = namespace if isinstance(namespace, int) else None
+        return True
+
+    def wait(self, timeout_s: float) -> None:
+        """Block up to `timeout_s` for the report."""
+        deadline = time.monotonic() + timeout_s
+        with selectors.DefaultSelector() as selector:
+            assert self.fd is not None
+            selector.register(self.fd, selectors.EVENT_READ)
+            while self.fd is not None and time.monotonic() < deadline:
+                if selector.select(max(deadline - time.monotonic(), 0)) and self.read():
+                    return
+
+    def close(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+
+def _spawn(
+    argv: list[str], env: dict[str, str], cwd: str, pass_fds: tuple[int, ...] = ()
+) -> subprocess.Popen[bytes]:
+    """Start `argv` as the leader of a new session (so of a new process group), output piped."""
+    return subprocess.Popen(
         argv,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
@@ -232,7 +435,22 @@ def run_command(
         cwd=cwd,
         start_new_session=True,
         close_fds=True,
+        pass_fds=pass_fds,
     )
+
+
+def _collect(
+    proc: subprocess.Popen[bytes],
+    timeout_s: float,
+    cap: int = MAX_OUTPUT_BYTES,
+    report: _Report | None = None,
+) -> ShellResult:
+    """Capture `proc`'s output until it exits (plus a short drain), killing its group on timeout.
+
+    `report` is bwrap's info pipe for a sandboxed command: the shell inside runs in a process group of
+    its own (bwrap's --new-session), named by the pid reported there, and a timeout kills that group too.
+    Processes left running are not waited for (nor killed).
+    """
     assert proc.stdout is not None and proc.stderr is not None
     out, err = _Capture(cap), _Capture(cap)
     captures = {proc.stdout.fileno(): out, proc.stderr.fileno(): err}
@@ -243,25 +461,31 @@ def run_command(
         for fd in captures:
             os.set_blocking(fd, False)
             selector.register(fd, selectors.EVENT_READ)
+        if report is not None and report.fd is not None:
+            selector.register(report.fd, selectors.EVENT_READ)
         try:
             while True:
                 now = time.monotonic()
                 if exited_at is None and _has_exited(proc.pid):
                     exited_at = now
-                    _kill_group(proc.pid)  # leftovers die with the command, as under bwrap
-                if exited_at is not None and (not selector.get_map() or now >= exited_at + _DRAIN_GRACE_S):
+                output_open = any(fd in captures for fd in selector.get_map())
+                if exited_at is not None and (not output_open or now >= exited_at + _DRAIN_GRACE_S):
                     break
                 if exited_at is None and now >= deadline:
                     timed_out = True
-                    _kill_group(proc.pid)
                     break
-                if not selector.get_map():
+                wake = exited_at + _DRAIN_GRACE_S if exited_at is not None else deadline
+                if not output_open:
                     # Both pipes closed but the shell is still running: just wait for it (or the deadline).
-                    time.sleep(min(0.05, max(deadline - now, 0)))
+                    time.sleep(min(0.05, max(wake - now, 0)))
                     continue
-                # Wake up now and then to notice the exit while a leftover still holds a pipe open.
-                for key, _events in selector.select(timeout=min(0.05, max(deadline - now, 0))):
+                # Wake up now and then to notice the exit while a background process holds a pipe open.
+                for key, _events in selector.select(timeout=min(0.05, max(wake - now, 0))):
                     fd = int(key.fd)
+                    if report is not None and fd == report.fd:
+                        if report.read():
+                            selector.unregister(fd)
+                        continue
                     try:
                         chunk = os.read(fd, _READ_CHUNK)
                     except BlockingIOError:
@@ -270,14 +494,36 @@ def run_command(
                         captures[fd].feed(chunk)
                     else:
                         selector.unregister(fd)
+            if timed_out:
+                if report is not None and report.fd is not None:
+                    # A timeout right at the start: bwrap reports the shell as soon as it has made it.
+                    selector.unregister(report.fd)
+                    report.wait(_INFO_GRACE_S)
+                if report is not None and report.pid is not None:
+                    _kill_group(report.pid)
+                    # Let bwrap reap its shell and exit by itself: killed first, it would leave the
+                    # shell's zombie to the host's init.
+                    with contextlib.suppress(subprocess.TimeoutExpired):
+                        proc.wait(_INFO_GRACE_S)
+                _kill_group(proc.pid)
         finally:
             if proc.poll() is None:
                 _kill_group(proc.pid)
             proc.wait()
             proc.stdout.close()
             proc.stderr.close()
+            if report is not None:
+                report.close()
     code = proc.returncode
     return ShellResult(out.text(), err.text(), 128 - code if code < 0 else code, timed_out)
+
+
+def run_command(
+    argv: list[str], *, env: dict[str, str], cwd: str, timeout_s: float, cap: int = MAX_OUTPUT_BYTES
+) -> ShellResult:
+    """Run `argv` in a new session (process group), capturing its output until it exits; on timeout
+    its process group is killed. What it leaves running keeps running (and is not tracked)."""
+    return _collect(_spawn(argv, env, cwd), timeout_s, cap)
 
 
 # ---- the tool -----------------------------------------------------------------------------------
@@ -317,21 +563,30 @@ def _execute(session_root: Path, args: dict[str, Any]) -> tuple[ShellResult, int
 
     bwrap = bwrap_executable()
     env = {"PATH": BASE_PATH, "HOME": HOME, "LANG": "C.UTF-8", "USER": "wuying"}
-    if bwrap is not None:
-        # The resolved, symlink-free session path: inside the sandbox it names the directory checked.
-        argv = _bwrap_argv(bwrap, fs, workdir.session_path, command)
-        host_cwd = fs.home
-    else:
+    timeout_s = timeout_ms / 1000
+    if bwrap is None:
         _warn_fallback()
-        argv = ["/bin/sh", "-c", command]
-        host_cwd = workdir.host_path
         env.update(HOME=fs.home, TMPDIR=fs.tmp)
+        env.update(envs)
+        with _procs.starting(session_root) as start:
+            proc = _start_command(["/bin/sh", "-c", command], env, workdir.host_path)
+            start.add_group(proc.pid)  # under the session's hold: a deletion finds the group
+        return _collect(proc, timeout_s), timeout_ms
     env.update(envs)
+    with _procs.starting(session_root, lambda: _start_namespace(bwrap, fs)) as start:
+        assert start.namespace is not None
+        # The resolved, symlink-free session path: inside the sandbox it names the directory checked.
+        proc, report = _start_in(start.namespace, bwrap, fs, workdir.session_path, command, env)
+    return _collect(proc, timeout_s, report=report), timeout_ms
+
+
+def _start_command(
+    argv: list[str], env: dict[str, str], cwd: str, pass_fds: tuple[int, ...] = ()
+) -> subprocess.Popen[bytes]:
     try:
-        result = run_command(argv, env=env, cwd=host_cwd, timeout_s=timeout_ms / 1000)
+        return _spawn(argv, env, cwd, pass_fds)
     except OSError as error:
         raise ToolFailure(f"Could not start the command: {os.strerror(error.errno or 0)}") from None
-    return result, timeout_ms
 
 
 def _timed_out(timeout_ms: int) -> str:

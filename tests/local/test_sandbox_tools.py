@@ -33,6 +33,7 @@ from agentbay_local.sandbox import (
     _shell,
     _utf8,
     bwrap_executable,
+    end_session,
     shell_structured,
 )
 from agentbay_local.sandbox._args import AccessDenied, ToolFailure
@@ -69,8 +70,11 @@ def base() -> Iterator[Path]:
 
 
 @pytest.fixture
-def root(base: Path) -> Path:
-    """A session directory, beside a sibling session and a host directory that must stay untouched."""
+def root(base: Path) -> Iterator[Path]:
+    """A session directory, beside a sibling session and a host directory that must stay untouched.
+
+    Commands' background processes outlive them; the session is ended afterwards to kill them.
+    """
     (base / "outside").mkdir()
     (base / "outside" / "secret.txt").write_text("host secret")
     sibling = base / "sessions" / "s2" / "home" / "wuying"
@@ -78,7 +82,10 @@ def root(base: Path) -> Path:
     (sibling / "theirs.txt").write_text("sibling secret")
     session = base / "sessions" / "s1"
     session.mkdir(parents=True)
-    return session
+    try:
+        yield session
+    finally:
+        end_session(session)
 
 
 @pytest.fixture
@@ -689,12 +696,15 @@ def test_host_paths_of_this_and_other_sessions_are_not_reachable(host_base: Path
     under_tmp = str(host_base).startswith("/tmp/")
     session_trees = (str(root / "tmp"), str(home))
     before = snapshot(host_base)
-    for target in targets:
-        for tool, args in every_tool_on(target):
-            text, is_error = TOOLS[tool](root, args)
-            assert "CONTENT-" not in text, (tool, text)
-            if not under_tmp:
-                assert (text, is_error) == (f"Access denied: {target} is outside the session", True)
+    try:
+        for target in targets:
+            for tool, args in every_tool_on(target):
+                text, is_error = TOOLS[tool](root, args)
+                assert "CONTENT-" not in text, (tool, text)
+                if not under_tmp:
+                    assert (text, is_error) == (f"Access denied: {target} is outside the session", True)
+    finally:
+        end_session(root)
     after = snapshot(host_base)
     # Under /tmp, tools may have made and moved things inside the session's own two trees (a target
     # names a path in its /tmp). Nothing else may differ.
@@ -852,7 +862,7 @@ def test_a_directory_swapped_for_a_link_after_the_check_is_not_followed(home: Pa
         pass
     dir_location = _paths.resolve(fs, "/tmp")
     os.close(_paths.open_dir(dir_location))  # sanity: the plain walk works
-    with pytest.raises(OSError):  # noqa: PT011 - ELOOP or ENOTDIR, both refuse the link
+    with pytest.raises(OSError):  # ELOOP or ENOTDIR: both refuse the link
         _paths.open_dir(location, ("d",))
     assert not (base / "outside" / "new.txt").exists()
 
@@ -1000,16 +1010,89 @@ def test_shell_timeout_kills_the_process_group(root: Path, mode: str) -> None:
     assert marker_processes(marker) == []
 
 
-def test_shell_leftover_background_processes_end_with_the_command(root: Path, mode: str) -> None:
-    marker = f"{random.randint(100, 999)}.{random.randint(100000, 999999)}"
+def unique_marker() -> str:
+    """A sleep length no other process uses, to find a test's processes in /proc."""
+    return f"{random.randint(100, 999)}.{random.randint(100000, 999999)}"
+
+
+def wait_for(check: Any, seconds: float = 5) -> bool:
+    deadline = time.monotonic() + seconds
+    while not check() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return bool(check())
+
+
+def test_shell_background_processes_outlive_the_command(root: Path, mode: str) -> None:
+    plain, detached = unique_marker(), unique_marker()
     started = time.monotonic()
-    text, is_error = shell(root, f"sleep {marker} & echo started")
+    # The plain child keeps the command's stdout and stderr open: the reply must not wait for it.
+    text, is_error = shell(root, f"sleep {plain} & setsid sleep {detached} >/dev/null 2>&1 & echo started")
     assert (text, is_error) == ("started\n", False)
-    assert time.monotonic() - started < 5  # not held up by the background sleep's open pipes
-    deadline = time.monotonic() + 2
-    while marker_processes(marker) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert marker_processes(marker) == []
+    assert time.monotonic() - started < 2
+    assert wait_for(lambda: marker_processes(plain) and marker_processes(detached))
+    time.sleep(0.3)  # still there a while later: nothing kills them behind the reply
+    assert marker_processes(plain) and marker_processes(detached)
+    end_session(root)
+    assert marker_processes(plain) == [] and marker_processes(detached) == []
+
+
+def test_later_commands_see_and_stop_what_earlier_ones_left(root: Path, mode: str) -> None:
+    marker = unique_marker()
+    shell(root, f"sleep {marker} >/dev/null 2>&1 & echo $! > sleep.pid")
+    assert wait_for(lambda: marker_processes(marker))
+    if mode == "bwrap":  # one PID namespace per session: its processes, and no host process
+        listing, _ = shell(root, "ps -eo args")
+        assert f"sleep {marker}" in listing.splitlines()
+        names, _ = shell(root, "ps -eo comm")
+        assert set(names.split()[1:]) == {"bwrap", "sh", "sleep", "ps"}  # the session's holder, the rest
+    assert shell(root, "kill $(cat sleep.pid) && echo stopped") == ("stopped\n", False)
+    assert wait_for(lambda: not marker_processes(marker))
+
+
+def test_ending_a_session_kills_only_its_processes(root: Path, base: Path, mode: str) -> None:
+    other = base / "sessions" / "s2"
+    mine, theirs = unique_marker(), unique_marker()
+    try:
+        shell(root, f"nohup sleep {mine} >/dev/null 2>&1 &")
+        # Under bwrap even a daemon that left for / is found (its namespace); the fallback finds it by
+        # its working directory.
+        leave = "cd /; " if mode == "bwrap" else ""
+        shell(other, f"({leave}setsid sleep {theirs} >/dev/null 2>&1 &)")
+        assert wait_for(lambda: marker_processes(mine) and marker_processes(theirs))
+        end_session(root)
+        assert marker_processes(mine) == []
+        assert marker_processes(theirs)
+    finally:
+        end_session(other)
+    assert marker_processes(theirs) == []
+
+
+def test_an_ended_session_runs_nothing_more(root: Path, mode: str) -> None:
+    shell(root, "true")
+    end_session(root)
+    text, is_error = TOOLS["shell"](root, {"command": "echo no"})
+    assert (text, is_error) == ("The session has been deleted", True)
+
+
+def test_a_deletion_while_a_command_starts_kills_what_it_starts(
+    root: Path, mode: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    marker = unique_marker()
+    ender = threading.Thread(target=end_session, args=(root,))
+    original = _shell._start_command
+
+    def start_while_ending(*args: Any) -> Any:
+        ender.start()
+        time.sleep(0.2)
+        assert ender.is_alive()  # the deletion waits for the command to have started...
+        return original(*args)
+
+    monkeypatch.setattr(_shell, "_start_command", start_while_ending)
+    shell(root, f"setsid sleep {marker} >/dev/null 2>&1 & echo started")
+    ender.join(10)
+    assert not ender.is_alive()
+    assert wait_for(lambda: not marker_processes(marker))  # ...and then kills what it started
+    assert TOOLS["shell"](root, {"command": "echo no"}) == ("The session has been deleted", True)
 
 
 def test_shell_output_is_capped(root: Path, mode: str) -> None:

@@ -1,0 +1,359 @@
+"""GetLink's URLs reach a session's ports, and a session's background processes live as long as it does.
+
+End to end on the raw wire: a command leaves a server running in the session (`nohup ... &`), the
+call returns at once, and the URL that GetLink gives for its port reaches it through the local server,
+with the files that write_file made. Deleting the session (or stopping the server) kills the server,
+and the URL stops answering. Each test runs under bubblewrap and in the host fallback.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import socket
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from agentbay_local import LocalServer
+from agentbay_local.sandbox import SandboxWarning, _shell, bwrap_executable
+
+from ._wire import KEY, Wire, check_error
+
+if shutil.which("python3", path=_shell.BASE_PATH) is None:
+    pytest.skip("the sessions' PATH has no python3 to serve HTTP with", allow_module_level=True)
+
+#: Where the servers log: the session's /tmp (under the fallback, /tmp is the host's; TMPDIR is not).
+LOG = '"${TMPDIR:-/tmp}/server.log"'
+
+# A server for the echo tests: it answers every method with what it received, as JSON.
+ECHO_SERVER = r"""
+import json, sys
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+class Echo(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def body(self):
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            data = b""
+            while True:
+                size = int(self.rfile.readline().split(b";")[0], 16)
+                chunk = self.rfile.read(size + 2)[:size]
+                if not size:
+                    break
+                data += chunk
+            return data
+        return self.rfile.read(int(self.headers.get("Content-Length") or 0))
+
+    def answer(self):
+        body = self.body()
+        query = parse_qs(urlsplit(self.path).query)
+        reply = json.dumps({
+            "method": self.command,
+            "path": self.path,
+            "headers": [[name.lower(), value] for name, value in self.headers.items()],
+            "body_sha256": __import__("hashlib").sha256(body).hexdigest(),
+            "body_length": len(body),
+        }).encode()
+        self.send_response(int(query.get("status", ["200"])[0]))
+        self.send_header("Content-Type", "application/json")
+        self.send_header("X-Echo", "yes")
+        self.send_header("Set-Cookie", "a=1")
+        self.send_header("Set-Cookie", "b=2")
+        self.send_header("Content-Length", str(len(reply)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(reply)
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = answer
+
+    def log_message(self, *args):
+        pass
+
+ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Echo).serve_forever()
+"""
+
+
+# ---- helpers ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(params=["bwrap", "fallback"])
+def mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Run the test with commands under bubblewrap, then in the host fallback."""
+    if request.param == "bwrap":
+        if bwrap_executable() is None:
+            pytest.skip("bubblewrap does not work on this machine")
+        yield "bwrap"
+        return
+    monkeypatch.setattr(_shell, "bwrap_executable", lambda: None)
+    monkeypatch.setattr(_shell, "_fallback_warned", False)
+    with pytest.warns(SandboxWarning, match="NOT isolated"):
+        yield "fallback"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def tool(wire: Wire, session_id: str, name: str, **args: Any) -> tuple[str, bool]:
+    data = wire.ok("CallMcpTool", SessionId=session_id, Name=name, Args=json.dumps(args))["Data"]
+    text: str = data["content"][0]["text"]
+    return text, bool(data["isError"])
+
+
+def run(wire: Wire, session_id: str, command: str) -> str:
+    text, is_error = tool(wire, session_id, "shell", command=command, timeout_ms=20_000)
+    assert not is_error, text
+    return text
+
+
+def link(wire: Wire, session_id: str, port: int) -> str:
+    url: str = wire.ok("GetLink", SessionId=session_id, Port=str(port))["Data"]["Url"]
+    return url
+
+
+def wait_until(check: Callable[[], bool], seconds: float = 15) -> bool:
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def refuses(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()
+    except ConnectionRefusedError:
+        return True
+    return False
+
+
+def processes_with(needle: str) -> list[int]:
+    """Live host processes whose command line contains `needle` (zombies are already dead)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                cmdline = Path("/proc", entry, "cmdline").read_bytes().replace(b"\0", b" ")
+                stat = Path("/proc", entry, "stat").read_text()
+            except OSError:
+                continue
+            if needle.encode() in cmdline and ") Z " not in stat:
+                found.append(int(entry))
+    return found
+
+
+def start_server(wire: Wire, session_id: str, command: str, url: str) -> float:
+    """Run the shell `command`, which leaves a server running in the session; how long the call took.
+    Waits until `url` reaches the server."""
+    started = time.monotonic()
+    run(wire, session_id, command)
+    took = time.monotonic() - started
+    assert wait_until(lambda: wire.client.get(url).status_code != 502), run(wire, session_id, f"cat {LOG}")
+    return took
+
+
+# ---- the link reaches the session's server --------------------------------------------------------
+
+
+def test_a_server_left_running_is_reached_through_get_link(
+    wire: Wire, server: LocalServer, mode: str
+) -> None:
+    session_id = wire.create()
+    assert tool(wire, session_id, "write_file", path="/home/wuying/hello.txt", content="from write_file") == (
+        "Successfully wrote to /home/wuying/hello.txt",
+        False,
+    )
+    digest = run(wire, session_id, "head -c 3000000 /dev/urandom > big.bin && sha256sum big.bin").split()[0]
+    port = free_port()
+    url = link(wire, session_id, port)
+    assert url == f"{server.endpoint}/sessions/{session_id}/ports/{port}/"
+
+    serve = f"nohup python3 -m http.server {port} --bind 127.0.0.1 >{LOG} 2>&1 &"
+    took = start_server(wire, session_id, serve, url)
+    assert took < 5  # the server holds no pipe of the call, but even so the call does not wait for it
+
+    listing = wire.client.get(url)
+    assert listing.status_code == 200 and "text/html" in listing.headers["content-type"]
+    assert "hello.txt" in listing.text and "big.bin" in listing.text  # the session's cwd, /home/wuying
+    hello = wire.client.get(url + "hello.txt")
+    assert (hello.status_code, hello.text) == (200, "from write_file")
+    big = wire.client.get(url + "big.bin")
+    assert hashlib.sha256(big.content).hexdigest() == digest  # 3 MB streamed through intact
+    missing = wire.client.get(url + "no-such-file")
+    assert missing.status_code == 404 and "RequestId" not in missing.text  # the upstream's own 404
+    # Without the trailing slash, the port URL reaches the server's root too.
+    assert "hello.txt" in wire.client.get(url.rstrip("/")).text
+    # The server's log is in the session's /tmp (TMPDIR in the fallback), for the file tools too.
+    log, _ = tool(wire, session_id, "read_file", path="/tmp/server.log")
+    assert "GET /hello.txt" in log
+    # Still serving after later commands: nothing ends it but the session.
+    run(wire, session_id, "true")
+    assert wire.client.get(url + "hello.txt").status_code == 200
+
+
+def test_methods_bodies_queries_statuses_and_headers_pass_through(wire: Wire, mode: str) -> None:
+    session_id = wire.create()
+    tool(wire, session_id, "write_file", path="/home/wuying/echo.py", content=ECHO_SERVER)
+    port = free_port()
+    url = link(wire, session_id, port)
+    start_server(wire, session_id, f"nohup python3 echo.py {port} >{LOG} 2>&1 &", url)
+
+    body = os.urandom(1_500_000)
+    response = wire.client.post(
+        url + "a%20b/c%2Fd?x=1&y=%2F&status=201",
+        content=body,
+        headers={
+            "X-Custom": "kept",
+            "Proxy-Authorization": "hop",
+            "Connection": "keep-alive, X-Gone",
+            "X-Gone": "1",
+        },
+    )
+    assert response.status_code == 201
+    echo = response.json()
+    assert echo["method"] == "POST"
+    assert echo["path"] == "/a%20b/c%2Fd?x=1&y=%2F&status=201"  # as sent, encoding included
+    assert (echo["body_length"], echo["body_sha256"]) == (len(body), hashlib.sha256(body).hexdigest())
+    headers = dict(echo["headers"])
+    assert headers["x-custom"] == "kept"
+    assert headers["host"] == f"127.0.0.1:{port}"
+    assert headers["x-forwarded-prefix"] == f"/sessions/{session_id}/ports/{port}"
+    assert headers["x-forwarded-host"] == wire.client.base_url.netloc.decode()
+    assert "proxy-authorization" not in headers and "x-gone" not in headers  # hop-by-hop
+    assert response.headers["x-echo"] == "yes"
+    assert response.headers.get_list("set-cookie") == ["a=1", "b=2"]
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: sent chunked, and streamed on
+        yield b"part one, "
+        yield b"part two"
+
+    chunked = wire.client.put(url + "upload?status=404", content=chunks())
+    assert chunked.status_code == 404
+    assert chunked.json()["body_sha256"] == hashlib.sha256(b"part one, part two").hexdigest()
+    for method in ("GET", "DELETE", "PATCH", "OPTIONS"):
+        answer = wire.client.request(method, url + "x?status=202")
+        assert (answer.status_code, answer.json()["method"]) == (202, method)
+    head = wire.client.head(url + "x")
+    assert head.status_code == 200 and head.content == b"" and int(head.headers["content-length"]) > 0
+
+
+# ---- deletion ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("action", ["ReleaseMcpSession", "DeleteSessionAsync"])
+def test_deleting_the_session_kills_its_server_and_closes_the_link(
+    wire: Wire, mode: str, action: str
+) -> None:
+    session_id = wire.create()
+    port = free_port()
+    url = link(wire, session_id, port)
+    # Detached (setsid), and under bwrap even out of the session's directories: found all the same.
+    leave = "cd / && " if mode == "bwrap" else ""
+    serve = f"python3 -m http.server {port} --bind 127.0.0.1"
+    start_server(wire, session_id, f"({leave}exec setsid {serve} >{LOG} 2>&1 &)", url)
+    assert processes_with(f"http.server {port} ")
+
+    wire.ok(action, SessionId=session_id)
+    # Gone by the time the reply came: the port refuses connections, no process is left.
+    assert refuses(port)
+    assert processes_with(f"http.server {port} ") == []
+    gone = check_error(wire.client.get(url), 404)
+    assert gone["Code"] == "InvalidMcpSession.NotFound"
+    check_error(wire.client.get(url.split("ports/")[0]), 404)
+
+
+def test_a_deleted_sessions_link_does_not_reach_a_new_sessions_server(wire: Wire, mode: str) -> None:
+    first = wire.create()
+    port = free_port()
+    old_url = link(wire, first, port)
+    wire.ok("ReleaseMcpSession", SessionId=first)
+
+    second = wire.create()
+    url = link(wire, second, port)
+    start_server(wire, second, f"python3 -m http.server {port} --bind 127.0.0.1 >/dev/null 2>&1 &", url)
+    assert wire.client.get(url).status_code == 200
+    assert check_error(wire.client.get(old_url), 404)["Code"] == "InvalidMcpSession.NotFound"
+    assert (
+        check_error(wire.client.post(old_url + "x", content=b"data"), 404)["Code"]
+        == "InvalidMcpSession.NotFound"
+    )
+    wire.ok("ReleaseMcpSession", SessionId=second)
+    assert refuses(port)
+
+
+# ---- errors ---------------------------------------------------------------------------------------
+
+
+def test_unknown_session_bad_port_and_nothing_listening(wire: Wire) -> None:
+    session_id = wire.create()
+    base = f"/sessions/{session_id}"
+    unknown = check_error(wire.client.get("/sessions/session-0000000000/ports/8080/"), 404)
+    assert unknown["Code"] == "InvalidMcpSession.NotFound"
+    for port in ("0", "65536", "99999999", "-1", "http", "80a", "\uff11\uff12"):  # the last: fullwidth digits
+        for method in ("GET", "POST"):
+            bad = check_error(wire.client.request(method, f"{base}/ports/{port}/x"), 400)
+            assert bad["Code"] == "InvalidParameter.Port", port
+    port = free_port()
+    refused = check_error(wire.client.get(f"{base}/ports/{port}/"), 502)
+    assert refused["Code"] == "Proxy.ConnectionRefused"
+    assert f"port {port} of session {session_id}" in refused["Message"]
+    # No key is needed (the link is the capability), and a key is not looked at either.
+    assert "Authorization" not in wire.client.headers
+
+
+def test_the_session_url_without_a_port_describes_the_session(wire: Wire, server: LocalServer) -> None:
+    session_id = wire.create()
+    url: str = wire.ok("GetLink", SessionId=session_id)["Data"]["Url"]
+    reply = wire.client.get(url)
+    assert reply.status_code == 200
+    assert reply.json() == {
+        "SessionId": session_id,
+        "Status": "RUNNING",
+        "Url": url,
+        "PortUrl": url + "ports/{port}/",
+    }
+    assert wire.client.get(url.rstrip("/")).json()["SessionId"] == session_id
+    assert (
+        check_error(wire.client.get("/sessions/session-0000000000/"), 404)["Code"]
+        == "InvalidMcpSession.NotFound"
+    )
+    wire.ok("ReleaseMcpSession", SessionId=session_id)
+    check_error(wire.client.get(url), 404)
+
+
+def test_an_upstream_that_does_not_answer_is_504_and_stop_kills_session_processes(
+    state_dir: Path, mode: str
+) -> None:
+    port = free_port()
+    silent = (
+        "python3 -c 'import socket, time; s = socket.socket(); "
+        f's.bind(("127.0.0.1", {port})); s.listen(8); time.sleep(300)\''
+    )
+    server = LocalServer(state_dir, api_keys=[KEY], proxy_timeout=0.5)
+    with server, httpx.Client(base_url=server.endpoint, timeout=30, trust_env=False) as client:
+        wire = Wire(client)
+        session_id = wire.create()
+        url = link(wire, session_id, port)
+        run(wire, session_id, f"nohup {silent} >/dev/null 2>&1 &")
+        assert wait_until(lambda: not refuses(port))
+        started = time.monotonic()
+        timed_out = check_error(client.get(url), 504)
+        assert timed_out["Code"] == "Proxy.Timeout"
+        assert time.monotonic() - started < 5
+        assert processes_with(f'"127.0.0.1", {port}')
+    # Stopping the server ended the session's processes (the session itself is not deleted).
+    assert refuses(port)
+    assert processes_with(f'"127.0.0.1", {port}') == []
