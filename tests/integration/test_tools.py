@@ -169,3 +169,30 @@ def test_download_of_a_missing_file_leaves_nothing(session: Any, tmp_path: Path)
     result = session.file_system.download_file("/tmp/none.bin", tmp_path / "x.bin")
     assert not result.success and not (tmp_path / "x.bin").exists()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_get_link_reaches_a_port_the_session_listens_on(session: Any) -> None:
+    import socket
+    import time
+
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    session.file_system.write_file("/home/wuying/index.html", "<h1>served from the session</h1>")
+    started = session.command.execute_command(
+        f"nohup python3 -m http.server {port} --bind 127.0.0.1 >/tmp/http.log 2>&1 &", timeout_ms=5000
+    )
+    assert started.success, started.error_message
+    url = session.get_link(port=port)
+    # The proxy answers 502 until the session's server is listening.
+    deadline = time.monotonic() + 10
+    reply = httpx.get(url + "index.html", timeout=2)
+    while reply.status_code == 502 and time.monotonic() < deadline:
+        time.sleep(0.1)
+        reply = httpx.get(url + "index.html", timeout=2)
+    assert reply.status_code == 200 and reply.text == "<h1>served from the session</h1>"
+    # The server lives until the session is deleted, then the link stops working.
+    assert session.delete().success
+    assert httpx.get(url + "index.html", timeout=2).status_code == 404
