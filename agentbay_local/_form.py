@@ -1,20 +1,19 @@
 """Decoding form bodies: `urllib.parse.parse_qsl`'s result, faster for the large values of file transfers.
 
 parse_qsl unquotes in Python, escape by escape: about 17 ms for the 1.3 MB base64 Args of a 1 MiB file
-chunk. Those values hold few distinct escapes (`%2B`, `%2F`, `%3D`, ...), so each is replaced with one
-C-level `bytes.replace` instead. `%25` decodes to `%`, which a later replace could misread as the start of
-an escape, so a value with `%25` (or many distinct escapes) takes one regex pass, which never re-reads
-its output.
+chunk. `%XX` is quoted-printable's `=XX`, so a value with no `=` or line break of its own (which quoted-printable
+reads as syntax) is decoded by `binascii.a2b_qp` in C, in a few milliseconds. Only when every `%` started a
+valid escape is the output two bytes shorter per `%`; any other value takes the escape-by-escape path.
 """
 
 from __future__ import annotations
 
+import binascii
 import re
 
 __all__ = ["parse_form"]
 
 _ESCAPE = re.compile(rb"%[0-9A-Fa-f]{2}")
-_FEW_DISTINCT = 16
 
 
 def _unescape(match: re.Match[bytes]) -> bytes:
@@ -28,13 +27,14 @@ def _unquote_plus(text: str) -> str:
     if "%" not in text:
         return text
     data = text.encode("utf-8")
-    escapes = set(_ESCAPE.findall(data))
-    if b"%25" in escapes or len(escapes) > _FEW_DISTINCT:
-        data = _ESCAPE.sub(_unescape, data)
-    else:
-        for escape in escapes:
-            data = data.replace(escape, bytes.fromhex(escape[1:].decode("ascii")))
-    return data.decode("utf-8")  # strict: a bad UTF-8 escape raises UnicodeDecodeError, a ValueError
+    decoded = None
+    if b"=" not in data and b"\n" not in data and b"\r" not in data:
+        decoded = binascii.a2b_qp(data.replace(b"%", b"="))
+        if len(decoded) != len(data) - 2 * data.count(b"%"):
+            decoded = None  # an invalid escape: quoted-printable kept or dropped it differently
+    if decoded is None:
+        decoded = _ESCAPE.sub(_unescape, data)
+    return decoded.decode("utf-8")  # strict: a bad UTF-8 escape raises UnicodeDecodeError, a ValueError
 
 
 def parse_form(body: bytes, max_fields: int) -> dict[str, str]:
