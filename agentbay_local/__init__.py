@@ -1,7 +1,7 @@
 """agentbay_local: a local AgentBay server that speaks the cloud's wire protocol.
 
 Point any AgentBay SDK at it (`AGENTBAY_ENDPOINT=http://127.0.0.1:PORT`) to run sessions on this
-machine. State (API keys, sessions, labels) lives in SQLite in a state directory, session files under
+machine. State (API keys, sessions, labels, contexts) lives in SQLite in a state directory, session files under
 `<state_dir>/sessions/<id>`.
 
 ```python

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -19,8 +20,8 @@ from typing import Any
 from starlette.concurrency import run_in_threadpool
 
 from . import _params as p
-from ._errors import invalid_parameter, session_not_found
-from ._store import RUNNING, SessionRow, SessionSummary, Store
+from ._errors import context_not_found, invalid_parameter, missing_parameter, session_not_found
+from ._store import RUNNING, ContextRow, SessionRow, SessionSummary, Store
 from ._tools import ToolHandler, ToolIndex, tool_result, unavailable
 from .sandbox import end_session
 
@@ -67,15 +68,22 @@ class Actions:
         if p.parse_bool(params, "VpcResource"):
             raise invalid_parameter("VpcResource", "VPC sessions are not supported by the local server.")
         labels = p.parse_labels(params) or {}
-        persistence = p.parse_json_list(params, "PersistenceDataList")
+        persistence, context_ids = p.parse_persistence(params) or (None, [])
         # 0.22.3 extras: checked for type, otherwise without effect on a local session.
         p.parse_int(params, "Timeout", 0)
         p.parse_int(params, "MaxRuntime", 0)
         p.parse_bool(params, "ManualRelease")
         p.parse_bool(params, "EnableRecord")
         p.parse_bool(params, "LoadSkill")
+        if len(self.store.owned_contexts(call.owner, context_ids)) < len(context_ids):
+            raise context_not_found()
         row = self.store.create_session(
-            call.owner, image_id, json.dumps(labels), persistence, p.optional(params, "McpPolicyId")
+            call.owner,
+            image_id,
+            json.dumps(labels),
+            persistence,
+            p.optional(params, "McpPolicyId"),
+            context_ids,
         )
         return {
             "Data": {
@@ -219,6 +227,36 @@ class Actions:
             "TotalCount": total,
         }
 
+    # ---- contexts --------------------------------------------------------------------------------
+
+    async def get_context(self, call: Call) -> Reply:
+        """GetContext: the caller's context by `ContextId` (0.22.3), else by `Name`, made when absent
+        if `AllowCreate` (only by name). 0.9.0 makes one this way before every CreateMcpSession."""
+        params = call.params
+        name = p.parse_context_name(params)
+        allow_create = p.parse_bool(params, "AllowCreate") or False
+        context_id = p.optional(params, "ContextId")
+        # LoginRegionId (0.22.3, on create) names a cloud region: without meaning here.
+        if context_id is not None:
+            # By id, and if a name is given too, only a context of that name.
+            row = self.store.get_context(call.owner, context_id=context_id, name=name)
+        elif name is None:
+            raise missing_parameter("Name")
+        elif allow_create:
+            row = self.store.get_or_create_context(call.owner, name)
+        else:
+            row = self.store.get_context(call.owner, name=name)
+        if row is None:
+            raise context_not_found()
+        return {"Data": _context_data(row)}
+
+    async def get_context_info(self, call: Call) -> Reply:
+        """GetContextInfo: the sync tasks of a session's contexts. No sync happens locally, so there
+        is never one: `ContextStatus: ""` ends every SDK's wait loop at once (protocol.md §3).
+        `ContextId`, `Path` and `TaskType` only filter that empty list."""
+        self._running(call)
+        return {"Data": {"ContextStatus": ""}}
+
     # ---- MCP tools -------------------------------------------------------------------------------
 
     async def list_mcp_tools(self, call: Call) -> Reply:
@@ -250,6 +288,22 @@ class Actions:
         return {"Data": tool_result(text, is_error)}
 
 
+def _context_data(row: ContextRow) -> dict[str, str]:
+    """GetContext's `Data`, times in UTC as the captures have them."""
+    return {
+        "Id": row.id,
+        "Name": row.name,
+        "State": row.state,
+        "CreateTime": _utc(row.created_at),
+        "LastUsedTime": _utc(row.last_used_at),
+        "OsType": row.os_type,
+    }
+
+
+def _utc(timestamp: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(timestamp))
+
+
 ActionFn = Callable[[Actions, Call], Awaitable[Reply]]
 
 #: Every Action this server answers. DeleteSessionAsync is ReleaseMcpSession under 0.22.3's name.
@@ -267,4 +321,6 @@ ACTIONS: dict[str, ActionFn] = {
     "ListSession": Actions.list_session,
     "ListMcpTools": Actions.list_mcp_tools,
     "CallMcpTool": Actions.call_mcp_tool,
+    "GetContext": Actions.get_context,
+    "GetContextInfo": Actions.get_context_info,
 }

@@ -36,6 +36,12 @@ def session_not_found() -> ApiError:
     return ApiError(400, "InvalidMcpSession.NotFound", "Resource [McpSession] is not found.")
 
 
+def context_not_found() -> ApiError:
+    """An unknown context or another key's: the caller cannot tell them apart. The real gateway's
+    text for this case is not known; this one follows the McpSession text."""
+    return ApiError(400, "InvalidContext.NotFound", "Resource [Context] is not found.")
+
+
 def invalid_parameter(field: str, message: str) -> ApiError:
     """A present parameter with a bad value."""
     return ApiError(400, f"InvalidParameter.{field}", message)

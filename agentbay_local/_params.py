@@ -109,8 +109,19 @@ def parse_args(params: Params, name: str = "Args") -> dict[str, Any]:
     return _json_object(name, required(params, name))
 
 
-def parse_json_list(params: Params, name: str) -> str | None:
-    """A JSON list, kept as the sent text (for a later piece to interpret), or None when absent."""
+#: Most items a PersistenceDataList may have (each one mounts a context in the session).
+MAX_PERSISTENCE_ITEMS = 100
+#: Longest context name accepted.
+MAX_CONTEXT_NAME = 1024
+
+
+def parse_persistence(params: Params, name: str = "PersistenceDataList") -> tuple[str, list[str]] | None:
+    """The JSON list of `{"ContextId", "Path", "Policy"?}` objects, as the sent text (stored as is) and
+    the context ids it names in order without repeats; None when absent.
+
+    `ContextId` and `Path` are strings (the path non-empty); `Policy`, when present, is the SDKs'
+    JSON-in-a-string sync policy. Other keys are kept, unread.
+    """
     value = optional(params, name)
     if value is None:
         return None
@@ -120,6 +131,33 @@ def parse_json_list(params: Params, name: str) -> str | None:
         raise invalid_parameter(name, f"{name} must be a JSON list; it is not valid JSON.") from None
     if not isinstance(parsed, list):
         raise invalid_parameter(name, f"{name} must be a JSON list, not {type(parsed).__name__}.")
+    if len(parsed) > MAX_PERSISTENCE_ITEMS:
+        raise invalid_parameter(name, f"{name} must have at most {MAX_PERSISTENCE_ITEMS} items.")
+    context_ids: dict[str, None] = {}
+    for index, item in enumerate(parsed):
+        where = f"{name} item {index}"
+        if not isinstance(item, dict):
+            raise invalid_parameter(name, f"{where} must be a JSON object, not {type(item).__name__}.")
+        context_id, path, policy = item.get("ContextId"), item.get("Path"), item.get("Policy")
+        if not isinstance(context_id, str) or not context_id:
+            raise invalid_parameter(name, f"{where} must have a ContextId that is a non-empty string.")
+        if not isinstance(path, str) or not path:
+            raise invalid_parameter(name, f"{where} must have a Path that is a non-empty string.")
+        if policy is not None and not isinstance(policy, str):
+            raise invalid_parameter(name, f"{where}: Policy must be a string (the policy as JSON).")
+        context_ids[context_id] = None
+    return value, list(context_ids)
+
+
+def parse_context_name(params: Params, name: str = "Name") -> str | None:
+    """A context name, or None when absent: at most MAX_CONTEXT_NAME characters, no NUL."""
+    value = optional(params, name)
+    if value is None:
+        return None
+    if len(value) > MAX_CONTEXT_NAME:
+        raise invalid_parameter(name, f"{name} must be at most {MAX_CONTEXT_NAME} characters.")
+    if "\x00" in value:
+        raise invalid_parameter(name, f"{name} must not contain NUL characters.")
     return value
 
 

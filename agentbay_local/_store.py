@@ -1,10 +1,14 @@
 """The server's state: SQLite in `<state_dir>/agentbay.db`, session files under `<state_dir>/sessions`.
 
+Besides keys and sessions the database holds contexts: named, per-key records that the official SDK
+asks for (0.9.0 makes one before every session, for its file transfers) and names in a session's
+`PersistenceDataList`. Nothing is synchronised locally, so a context is only its row.
+
 One connection guarded by a lock: every statement is a few microseconds, so a pool would only add
 overhead, and one writer is what SQLite wants anyway. The connection is in autocommit mode and every
-action writes with a single statement, so a reply is only sent after its change is committed; in WAL
-mode with `synchronous=NORMAL` a committed change survives a crash or restart of the process (only a
-power loss can drop the last few).
+action writes with a single statement or one transaction, so a reply is only sent after its change is
+committed; in WAL mode with `synchronous=NORMAL` a committed change survives a crash or restart of the
+process (only a power loss can drop the last few).
 
 API keys are stored as SHA-256 digests: the database never holds a usable key.
 """
@@ -17,7 +21,8 @@ import secrets
 import sqlite3
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,7 +53,20 @@ CREATE TABLE IF NOT EXISTS sessions (
     mcp_policy_id   TEXT
 );
 CREATE INDEX IF NOT EXISTS sessions_by_owner ON sessions (api_key, status, seq);
+CREATE TABLE IF NOT EXISTS contexts (
+    id           TEXT PRIMARY KEY,       -- SdkCtx-<16 hex>
+    api_key      TEXT NOT NULL,          -- key_hash of the owner
+    name         TEXT NOT NULL,          -- unique per owner
+    state        TEXT NOT NULL,          -- available
+    created_at   REAL NOT NULL,
+    last_used_at REAL NOT NULL,          -- creation, then each session that names it
+    os_type      TEXT NOT NULL,
+    UNIQUE (api_key, name)
+);
 """
+
+CONTEXT_AVAILABLE = "available"
+_CONTEXT_COLUMNS = "id, name, state, created_at, last_used_at, os_type"
 
 
 def hash_key(key: str) -> str:
@@ -82,6 +100,18 @@ class SessionRow:
     status: str
     app_instance_id: str
     resource_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ContextRow:
+    """One context as stored; times are Unix seconds."""
+
+    id: str
+    name: str
+    state: str
+    created_at: float
+    last_used_at: float
+    os_type: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +151,17 @@ class Store:
                 self._closed = True
                 self._db.close()
 
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """One transaction of several statements, rolled back if any fails; the caller holds the lock."""
+        self._db.execute("BEGIN")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
     # ---- keys ------------------------------------------------------------------------------------
 
     def register_keys(self, key_hashes: dict[str, bool]) -> None:
@@ -145,8 +186,10 @@ class Store:
         labels: str,
         persistence: str | None = None,
         mcp_policy_id: str | None = None,
+        context_ids: Collection[str] = (),
     ) -> SessionRow:
-        """Make a RUNNING session with its directories, committed before it returns."""
+        """Make a RUNNING session with its directories, committed before it returns; the owner's
+        contexts `context_ids` (from its PersistenceDataList) are marked used now."""
         for _ in range(3):  # 80 random bits: a clash is practically impossible, but cheap to survive
             session_id = "session-" + secrets.token_hex(10)
             row = SessionRow(
@@ -162,7 +205,7 @@ class Store:
             (base / "home" / "wuying").mkdir(parents=True, exist_ok=True)
             (base / "tmp").mkdir(exist_ok=True)
             try:
-                with self._lock:
+                with self._lock, self._transaction():
                     self._db.execute(
                         "INSERT INTO sessions (id, api_key, image_id, labels, status, created_at,"
                         " app_instance_id, resource_id, persistence, mcp_policy_id)"
@@ -180,6 +223,8 @@ class Store:
                             mcp_policy_id,
                         ),
                     )
+                    if context_ids:
+                        self._touch_contexts(owner, context_ids)
             except sqlite3.IntegrityError:
                 continue
             return row
@@ -272,3 +317,65 @@ class Store:
                 [*args, limit, offset],
             ).fetchall()
         return [SessionSummary(*row) for row in rows], int(total)
+
+    # ---- contexts --------------------------------------------------------------------------------
+
+    def get_context(
+        self, owner: str, *, context_id: str | None = None, name: str | None = None
+    ) -> ContextRow | None:
+        """The owner's context with this id and/or name (at least one given), or None."""
+        where, args = ["api_key = ?"], [owner]
+        if context_id is not None:
+            where.append("id = ?")
+            args.append(context_id)
+        if name is not None:
+            where.append("name = ?")
+            args.append(name)
+        if len(args) == 1:
+            raise ValueError("get_context needs a context_id or a name")
+        with self._lock:
+            found = self._db.execute(
+                f"SELECT {_CONTEXT_COLUMNS} FROM contexts WHERE {' AND '.join(where)}", args
+            ).fetchone()
+        return ContextRow(*found) if found else None
+
+    def get_or_create_context(self, owner: str, name: str) -> ContextRow:
+        """The owner's context of this name, made (available, never used by a session) if there is
+        none, committed before it returns."""
+        with self._lock:
+            for _ in range(3):  # 64 random bits: an id clash is practically impossible, but cheap to survive
+                found = self._db.execute(
+                    f"SELECT {_CONTEXT_COLUMNS} FROM contexts WHERE api_key = ? AND name = ?", (owner, name)
+                ).fetchone()
+                if found:
+                    return ContextRow(*found)
+                now = time.time()
+                row = ContextRow("SdkCtx-" + secrets.token_hex(8), name, CONTEXT_AVAILABLE, now, now, "")
+                try:
+                    self._db.execute(
+                        f"INSERT INTO contexts (api_key, {_CONTEXT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        (owner, row.id, row.name, row.state, row.created_at, row.last_used_at, row.os_type),
+                    )
+                except sqlite3.IntegrityError:  # an id clash, or the name made meanwhile by another process
+                    continue
+                return row
+        raise RuntimeError("could not allocate a context id")
+
+    def owned_contexts(self, owner: str, context_ids: Collection[str]) -> set[str]:
+        """Which of these context ids are the owner's."""
+        if not context_ids:
+            return set()
+        marks = ", ".join("?" * len(context_ids))
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT id FROM contexts WHERE api_key = ? AND id IN ({marks})", [owner, *context_ids]
+            ).fetchall()
+        return {str(row[0]) for row in rows}
+
+    def _touch_contexts(self, owner: str, context_ids: Collection[str]) -> None:
+        """Mark the owner's contexts used now; the caller holds the lock."""
+        marks = ", ".join("?" * len(context_ids))
+        self._db.execute(
+            f"UPDATE contexts SET last_used_at = ? WHERE api_key = ? AND id IN ({marks})",
+            [time.time(), owner, *context_ids],
+        )

@@ -11,6 +11,7 @@ This file must not import our SDK: the official one is also called `agentbay`.
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import sys
@@ -40,10 +41,11 @@ def step(name: str, call: Callable[[], Any], check: Callable[[Any], bool] = bool
 
 
 def list_ids(ab: AgentBay, labels: dict[str, str]) -> list[str]:
-    if hasattr(ab, "list_by_labels"):  # 0.8.0
+    if "labels" not in inspect.signature(ab.list).parameters:  # 0.8.0: list() is the local cache
         result = ab.list_by_labels(labels)
         assert result.success, result.error_message
         return [s.session_id for s in result.sessions]
+    # 0.9.0 (which deprecates list_by_labels) and 0.22.3
     result = ab.list(labels=labels)
     assert result.success, result.error_message
     return [s["sessionId"] if isinstance(s, dict) else s for s in result.session_ids]

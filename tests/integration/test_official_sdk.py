@@ -1,4 +1,4 @@
-"""The official SDK (wuying-agentbay-sdk 0.8.0 and 0.22.3), unchanged, against the local server.
+"""The official SDK (wuying-agentbay-sdk 0.8.0, 0.9.0 and 0.22.3), unchanged, against the local server.
 
 Each version runs tests/compat/official_check.py in its own virtualenv (its import name is also
 `agentbay`), with AGENTBAY_ENDPOINT pointing at the server, and every step must succeed.
@@ -37,7 +37,7 @@ def run_official(version: str, endpoint: str, groups: list[str], cwd: Path) -> l
     return lines
 
 
-@pytest.mark.parametrize("version", ["0.8.0", "0.22.3"])
+@pytest.mark.parametrize("version", ["0.8.0", "0.9.0", "0.22.3"])
 def test_official_sdk_session_api(version: str, tmp_path: Path) -> None:
     with LocalServer(tmp_path / "state", api_keys=[KEY]) as server:
         steps = run_official(version, server.endpoint, ["session"], tmp_path)
@@ -46,7 +46,7 @@ def test_official_sdk_session_api(version: str, tmp_path: Path) -> None:
     assert "delete" in names and len(names) >= 10
 
 
-@pytest.mark.parametrize("version", ["0.8.0", "0.22.3"])
+@pytest.mark.parametrize("version", ["0.8.0", "0.9.0", "0.22.3"])
 def test_official_sdk_command_and_files(version: str, tmp_path: Path) -> None:
     with LocalServer(tmp_path / "state", api_keys=[KEY]) as server:
         steps = run_official(version, server.endpoint, ["tools"], tmp_path)

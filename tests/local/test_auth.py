@@ -79,6 +79,7 @@ def test_each_key_sees_only_its_own_sessions(wire: Wire) -> None:
         ("RefreshSessionIdleTime", {}),
         ("CallMcpTool", {"Name": "shell", "Args": "{}"}),
         ("ReleaseMcpSession", {}),
+        ("GetContextInfo", {}),
         ("DeleteSessionAsync", {}),
     ]:
         error = wire.error(action, key=wire.other_key, SessionId=mine, **form)

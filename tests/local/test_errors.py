@@ -121,6 +121,7 @@ def test_call_mcp_tool_bad_parameters(wire: Wire, form: dict[str, str], code: st
         "GetLabel",
         "SetLabel",
         "ReleaseMcpSession",
+        "GetContextInfo",
     ],
 )
 @pytest.mark.parametrize("session_id", [None, ""])
@@ -135,7 +136,7 @@ def test_list_mcp_tools_refuses_an_image_that_cannot_run(wire: Wire) -> None:
     assert wire.error("ListMcpTools", ImageId="mobile_latest")["Code"] == "InvalidParameter.ImageId"
 
 
-@pytest.mark.parametrize("action", ["NoSuchAction", "GetContext", "createmcpsession", "é" * 300])
+@pytest.mark.parametrize("action", ["NoSuchAction", "ListContexts", "createmcpsession", "é" * 300])
 def test_unknown_action(wire: Wire, action: str) -> None:
     assert wire.error(action)["Code"] == "InvalidAction.NotFound"
 
@@ -269,9 +270,11 @@ def test_random_junk_never_causes_a_5xx(wire: Wire) -> None:
     actions = [
         "CreateMcpSession", "ReleaseMcpSession", "DeleteSessionAsync", "GetSessionDetail", "GetSession",
         "GetMcpResource", "GetLink", "ListSession", "SetLabel", "GetLabel", "ListMcpTools", "CallMcpTool",
+        "GetContext", "GetContextInfo",
     ]  # fmt: skip
     fields = ["SessionId", "Labels", "ImageId", "Port", "ProtocolType", "MaxResults", "NextToken", "Name", "Args",
-              "VpcResource", "Status", "Timeout", "PersistenceDataList"]  # fmt: skip
+              "VpcResource", "Status", "Timeout", "PersistenceDataList", "AllowCreate", "ContextId", "Path",
+              "TaskType"]  # fmt: skip
     values = ["", "0", "-1", "99999999999999999999999999", "True", "null", "[]", "{}", '{"a": "b"}', '{"a": 1}',
               "\x00", "é✓🚀", "\ud7ff", "{" * 1000, '"x"', "1e309", "NaN", session_id, "linux_latest", "shell",
               "%", "&=&", " "]  # fmt: skip

@@ -41,7 +41,8 @@ OFFICIAL_0_22_3_EXTRAS = {
     "ManualRelease": "True",
     "EnableRecord": "False",
     "McpPolicyId": "policy-1",
-    "PersistenceDataList": '[{"ContextId":"SdkCtx-1","Path":"/home/wuying/data","Policy":"{}"}]',
+    # {ctx}: a context of the caller's, made by the test (another id is refused: test_contexts.py).
+    "PersistenceDataList": '[{{"ContextId":"{ctx}","Path":"/home/wuying/data","Policy":"{{}}"}}]',
 }
 
 
@@ -84,6 +85,9 @@ def test_create_ids_are_unique(wire: Wire) -> None:
     ],
 )
 def test_create_accepts_what_the_sdks_send(wire: Wire, form: dict[str, str]) -> None:
+    if "PersistenceDataList" in form:
+        context_id = wire.ok("GetContext", Name="data", AllowCreate="True")["Data"]["Id"]
+        form = {**form, "PersistenceDataList": form["PersistenceDataList"].format(ctx=context_id)}
     session_id = wire.create(**form)
     assert wire.ok("GetSession", SessionId=session_id)["Data"]["Status"] == "RUNNING"
 
@@ -190,6 +194,7 @@ def test_delete_finishes_the_session(wire: Wire, action: str) -> None:
         ("SetLabel", {"Labels": "{}"}),
         ("RefreshSessionIdleTime", {}),
         ("CallMcpTool", {"Name": "shell", "Args": '{"command": "true", "timeout_ms": 1000}'}),
+        ("GetContextInfo", {}),
         ("ReleaseMcpSession", {}),
         ("DeleteSessionAsync", {}),
     ]:
@@ -224,6 +229,7 @@ def test_refresh_session_idle_time(wire: Wire) -> None:
         ("DeleteSessionAsync", {}),
         ("RefreshSessionIdleTime", {}),
         ("CallMcpTool", {"Name": "shell", "Args": "{}"}),
+        ("GetContextInfo", {"ContextId": "SdkCtx-0000000000000000"}),
     ],
 )
 @pytest.mark.parametrize(
