@@ -10,7 +10,7 @@ import attrs
 from . import _constants as C
 from ._exceptions import InvalidInputError
 
-__all__ = ["Config", "resolve_config"]
+__all__ = ["Config", "check_max_retries", "check_timeout", "resolve_config"]
 
 
 @attrs.frozen(kw_only=True)
@@ -45,6 +45,20 @@ def _number(value: str, name: str, kind: type[float] | type[int]) -> float:
     if number < 0:
         raise InvalidInputError(f"{name} must not be negative, got {value!r}")
     return number
+
+
+def check_timeout(timeout: object) -> float:
+    """`timeout` as float seconds if it is a positive number, else InvalidInputError."""
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
+        raise InvalidInputError(f"timeout must be a positive number of seconds, got {timeout!r}")
+    return float(timeout)
+
+
+def check_max_retries(max_retries: object) -> int:
+    """`max_retries` if it is an int >= 0, else InvalidInputError."""
+    if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+        raise InvalidInputError(f"max_retries must be an int >= 0, got {max_retries!r}")
+    return max_retries
 
 
 def resolve_config(
@@ -88,15 +102,15 @@ def resolve_config(
     if timeout is None:
         env_timeout = env.get(C.ENV_TIMEOUT, "").strip()
         timeout = _number(env_timeout, C.ENV_TIMEOUT, float) if env_timeout else C.DEFAULT_TIMEOUT
-    elif isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
-        raise InvalidInputError(f"timeout must be a positive number of seconds, got {timeout!r}")
+    else:
+        check_timeout(timeout)
     if max_retries is None:
         env_retries = env.get(C.ENV_MAX_RETRIES, "").strip()
         max_retries = (
             int(_number(env_retries, C.ENV_MAX_RETRIES, int)) if env_retries else C.DEFAULT_MAX_RETRIES
         )
-    elif isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
-        raise InvalidInputError(f"max_retries must be an int >= 0, got {max_retries!r}")
+    else:
+        check_max_retries(max_retries)
 
     return Config(
         api_key=key.strip(), endpoint=url, region_id=region, timeout=float(timeout), max_retries=max_retries

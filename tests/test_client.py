@@ -549,3 +549,39 @@ def test_the_api_key_never_shows(bay: Any, fake: FakeService, caplog: pytest.Log
     assert caplog.text, "debug logging is on"
     for text in texts:
         assert key not in text
+
+
+# ---- with_options --------------------------------------------------------------------------------
+
+
+def test_with_options_sets_timeout_and_retries_for_its_sessions(make_bay: Any, fake: FakeService) -> None:
+    bay = make_bay(timeout=30)
+    quick = bay.with_options(timeout=2.5, max_retries=0)
+    bay.list()
+    assert fake.sent[-1].request.extensions["timeout"]["read"] == 30
+    session = quick.create().unwrap()
+    session.get_labels()
+    assert fake.sent[-1].request.extensions["timeout"]["read"] == 2.5
+    fake.reply("GetLabel", {"Code": "InternalError", "Message": "x"}, status=500)
+    with pytest.raises(ServerError):
+        session.get_labels()
+    assert fake.actions()[-2:] == ["GetLabel", "GetLabel"], "no retry with max_retries=0"
+    # The original keeps its own defaults.
+    fake.reply("ListSession", {"Code": "InternalError", "Message": "x"}, status=500)
+    assert bay.list().success
+    assert fake.sent[-1].request.extensions["timeout"]["read"] == 30
+
+
+def test_with_options_shares_the_pool_and_does_not_close_it(make_bay: Any, fake: FakeService) -> None:
+    bay = make_bay()
+    clone = bay.with_options(timeout=5)
+    clone.close()
+    assert bay.list().success
+
+
+@pytest.mark.parametrize(
+    "kwargs", [{"timeout": 0}, {"timeout": "5"}, {"max_retries": -1}, {"max_retries": 1.5}]
+)
+def test_with_options_refuses_bad_values(bay: Any, kwargs: dict[str, Any]) -> None:
+    with pytest.raises(InvalidInputError):
+        bay.with_options(**kwargs)

@@ -3,13 +3,15 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator, Mapping
 from types import TracebackType
 
+import attrs
 import httpx
 
 from .. import _wire as wire
-from .._config import resolve_config
+from .._config import check_max_retries, check_timeout, resolve_config
 from .._constants import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from .._exceptions import CALL_FAILURES, InvalidInputError
 from .._types import CreateSessionParams, DeleteResult, SessionListResult, SessionResult, SessionSummary
@@ -39,7 +41,8 @@ class AgentBay:
             else ``AGENTBAY_REGION_ID``.
         timeout: Seconds to wait for the service; else ``AGENTBAY_TIMEOUT``, else 60.
         max_retries: Retries of failures that are safe to retry; else ``AGENTBAY_MAX_RETRIES``, else 2.
-        http_client: An httpx client of your own (proxies, a mock transport); you close it.
+        http_client: An httpx client of your own (proxies, a mock transport); you close it. It keeps its
+            own timeouts unless `timeout` is given too.
 
     Raises:
         InvalidInputError: No API key was given or found, or a setting is malformed.
@@ -61,11 +64,34 @@ class AgentBay:
             api_key=api_key, endpoint=endpoint, region_id=region_id, timeout=timeout, max_retries=max_retries
         )
         self._transport = Transport(self._config, http_client)
+        if http_client is not None and timeout is not None:
+            # A client passed in keeps its own timeouts, unless `timeout` is given here too.
+            self._transport = self._transport.with_options(timeout=self._config.timeout, max_retries=None)
 
     def __repr__(self) -> str:
         return (
             f"{type(self).__name__}(endpoint={self._config.endpoint!r}, region_id={self._config.region_id!r})"
         )
+
+    def with_options(self, *, timeout: float | None = None, max_retries: int | None = None) -> AgentBay:
+        """A client with other defaults for `timeout` (seconds) and `max_retries`, sharing this one's
+        connection pool; sessions it creates or gets use them. Closing it leaves the pool open: close the
+        original client.
+
+        ```python
+        slow = agent_bay.with_options(timeout=300, max_retries=0)
+        ```
+        """
+        clone = copy.copy(self)
+        clone._config = attrs.evolve(
+            self._config,
+            timeout=check_timeout(timeout) if timeout is not None else self._config.timeout,
+            max_retries=check_max_retries(max_retries)
+            if max_retries is not None
+            else self._config.max_retries,
+        )
+        clone._transport = self._transport.with_options(timeout=timeout, max_retries=max_retries)
+        return clone
 
     @property
     def endpoint(self) -> str:

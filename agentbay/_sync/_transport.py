@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 import time
 from typing import Any, TypeVar
@@ -38,8 +39,20 @@ class Transport:
             limits=httpx.Limits(max_connections=100, max_keepalive_connections=50),
             headers={"User-Agent": f"agentbay-python/{__version__}"},
         )
+        self._timeout: float | None = None
+        """Overrides the pool's timeout for this transport's requests (see `with_options`)."""
         self.sleep = time.sleep
         """Waits between retries; tests replace it."""
+
+    def with_options(self, *, timeout: float | None, max_retries: int | None) -> Transport:
+        """A transport on the same connection pool (which it does not close) with other defaults."""
+        clone = copy.copy(self)
+        clone._owns_client = False
+        if timeout is not None:
+            clone._timeout = timeout
+        if max_retries is not None:
+            clone._max_retries = max_retries
+        return clone
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(endpoint={self._endpoint!r})"
@@ -64,6 +77,8 @@ class Transport:
             sent = True
             error: AgentBayError
             try:
+                if timeout is None:
+                    timeout = self._timeout
                 response = self._client.request(
                     **kwargs, timeout=timeout if timeout is not None else httpx.USE_CLIENT_DEFAULT
                 )
