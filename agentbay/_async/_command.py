@@ -43,7 +43,6 @@ class AsyncCommand:
             result with `success=False` and a `NonZeroExitError`; a timeout gives `CommandTimeoutError`.
         """
         args = shell_args(command, timeout_ms, cwd, envs)
-        self._session._check_open()
         try:
             output = await self._session._call_tool(
                 "shell", args, timeout=http_timeout(timeout_ms), check=False

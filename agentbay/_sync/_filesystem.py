@@ -62,8 +62,10 @@ class FileSystem:
     def _query(
         self, name: str, args: Mapping[str, Any], parse: Callable[[ToolOutput], R], result: type[R]
     ) -> R:
-        """One tool call whose reply `parse` turns into a result; a failure of the call is a failed `result`."""
-        self._session._check_open()
+        """One tool call whose reply `parse` turns into a result; a failure of the call is a failed `result`.
+
+        A deleted session raises `SessionClosedError` from `_call_tool`: it is not a call failure.
+        """
         try:
             return parse(self._session._call_tool(name, args))
         except CALL_FAILURES as exc:
@@ -81,7 +83,6 @@ class FileSystem:
         args = files.path_args(path)
         mode = files.check_mode(mode)
         files.check_content(content)
-        self._session._check_open()
         result = BoolResult(data=True)
         # The first chunk carries the caller's mode, the rest append; an empty content still writes once.
         for index, chunk in enumerate(files.text_chunks(content) if content else iter([""])):
@@ -94,7 +95,6 @@ class FileSystem:
     def read_file(self, path: str) -> FileContentResult:
         """The text of `path` (``get_file_info`` for its size, then 50 KiB ``read_file`` ranges)."""
         args = files.path_args(path)
-        self._session._check_open()
         try:
             output = self._session._call_tool("get_file_info", args)
             info = files.file_info(output.text)
