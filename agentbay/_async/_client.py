@@ -81,13 +81,13 @@ class AsyncAgentBay:
         slow = agent_bay.with_options(timeout=300, max_retries=0)
         ```
         """
+        timeout = check_timeout(timeout) if timeout is not None else None
+        max_retries = check_max_retries(max_retries) if max_retries is not None else None
         clone = copy.copy(self)
         clone._config = attrs.evolve(
             self._config,
-            timeout=check_timeout(timeout) if timeout is not None else self._config.timeout,
-            max_retries=check_max_retries(max_retries)
-            if max_retries is not None
-            else self._config.max_retries,
+            timeout=self._config.timeout if timeout is None else timeout,
+            max_retries=self._config.max_retries if max_retries is None else max_retries,
         )
         clone._transport = self._transport.with_options(timeout=timeout, max_retries=max_retries)
         return clone
