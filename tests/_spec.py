@@ -69,8 +69,8 @@ def coerce_form(form: dict[str, str], schema: dict[str, Any]) -> dict[str, Any]:
         kind = schema["properties"].get(name, {}).get("type")
         if kind == "integer" and value.lstrip("-").isdigit():
             typed[name] = int(value)
-        elif kind == "boolean" and value in ("true", "false"):
-            typed[name] = value == "true"
+        elif kind == "boolean" and value.lower() in ("true", "false"):  # the official SDK sends True/False
+            typed[name] = value.lower() == "true"
         else:
             typed[name] = value
     return typed

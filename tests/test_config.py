@@ -151,10 +151,12 @@ def test_retry_policy() -> None:
         "x" * 1000 + "+/=" * 300,
     ],
 )
-def test_form_encoding_is_what_httpx_sends(value: str) -> None:
-    import httpx
+def test_form_encoding_is_what_the_official_sdk_sends(value: str) -> None:
+    from urllib.parse import urlencode
 
     from agentbay._wire import encode_form
 
+    # The official SDK's body is urlencode(form): str() of each value, so `VpcResource=False`.
     fields = {"Authorization": "Bearer k", "Args": value, "Flag": True, "Off": False, "Count": 10}
-    assert encode_form(fields) == httpx.Request("POST", "http://x", data=fields).read()
+    assert encode_form(fields) == urlencode(fields).encode("ascii")
+    assert encode_form({"VpcResource": False}) == b"VpcResource=False"

@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote_plus, unquote_plus
 
 import jsonschema
 import pytest
@@ -304,17 +305,20 @@ def test_parity_covers_every_captured_call_the_facade_has() -> None:
     assert len(EXAMPLES) >= 80
 
 
-def _same_value(name: str, ours: str, theirs: str) -> bool:
-    if name == "Labels":
-        return bool(json.loads(ours) == json.loads(theirs))
+def _expected_value(name: str, theirs: str) -> str:
+    """The exact string we must send for the official SDK's `theirs`: the same, but for one deliberate
+    difference, re-encoded the way that SDK encodes Args (json.dumps with default separators)."""
     if name == "Args":
         args = json.loads(theirs)
         if isinstance(args.get("excludePatterns"), list):  # 0.8.0 sent a list; 0.9+ and we send it joined
             args["excludePatterns"] = ",".join(args["excludePatterns"])
-        return bool(json.loads(ours) == args)
-    if theirs in ("True", "False"):  # the official SDK str()s bools; we send JSON-style true/false
-        return ours == theirs.lower()
-    return ours == theirs
+            return json.dumps(args, ensure_ascii=False)
+    return theirs
+
+
+def _raw_fields(body: str) -> dict[str, str]:
+    """The still-encoded value of each field of a form body, as it went on the wire."""
+    return dict(pair.partition("=")[::2] for pair in body.split("&") if pair)
 
 
 @pytest.mark.parametrize(
@@ -331,10 +335,18 @@ def test_parity_with_the_official_sdk(
     version = example["sdk"]
     expected_names = set(theirs) - OFFICIAL_ONLY[version]
     assert set(ours.form) - OURS_ONLY[version] == expected_names
+    # Every value exactly, as the string sent (bools as Python's str, JSON with json.dumps' separators
+    # and key order), and encoded on the wire to the same bytes.
+    # The official SDK encodes each value with quote_plus (checked on its raw body where that capture
+    # kept it: a few captures had paths edited in `form` only).
+    theirs_raw = _raw_fields(example["request"]["raw_body"])
+    ours_raw = _raw_fields(ours.request.content.decode())
     for name in expected_names:
-        assert _same_value(name, ours.form[name], theirs[name]), (
-            f"{name}: ours {ours.form[name]!r}, theirs {theirs[name]!r}"
-        )
+        expected = _expected_value(name, theirs[name])
+        assert ours.form[name] == expected, f"{name}: ours {ours.form[name]!r}, theirs {expected!r}"
+        assert ours_raw[name] == quote_plus(expected), f"{name} encoded: ours {ours_raw[name]!r}"
+        if unquote_plus(theirs_raw[name]) == theirs[name]:
+            assert theirs_raw[name] == quote_plus(theirs[name])
 
 
 # ---- (d) -----------------------------------------------------------------------------------------
