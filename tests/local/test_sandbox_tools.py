@@ -920,6 +920,8 @@ def mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Ite
 def test_shell_captured_examples(root: Path, mode: str) -> None:
     for example in captured("shell"):
         expected = example["response"]["body"]["Data"]["content"][0]["text"]
+        if expected == f"ran: {example['args']['command']}\n":
+            continue  # the capture server's echo of a mobile (Android) command, not a Linux reply
         if mode == "fallback" and example["args"]["command"] == "pwd":
             expected = os.path.realpath(root / "home" / "wuying") + "\n"  # not isolated: the host path
         assert TOOLS["shell"](root, example["args"]) == (expected, False)
