@@ -25,14 +25,14 @@ SOURCES = ["agentbay", "agentbay_local", "tests", "scripts", "bench", "noxfile.p
 
 @nox.session(python=PYTHON)
 def generate(session: nox.Session) -> None:
-    """Regenerate generated/agentbay_api from spec/agentbay.yaml."""
+    """Regenerate agentbay/_api (the generated low-level client) from spec/agentbay.yaml."""
     session.install(*gen.GENERATOR_DEPS)
     session.run("python", "scripts/generate.py")
 
 
 @nox.session(python=PYTHON)
 def check_generated(session: nox.Session) -> None:
-    """Fail if generated/ differs from what the spec, config and templates produce."""
+    """Fail if agentbay/_api differs from what the spec, config and templates produce."""
     session.install(*gen.GENERATOR_DEPS)
     with tempfile.TemporaryDirectory() as tmp:
         fresh = Path(tmp) / gen.PACKAGE
@@ -41,8 +41,8 @@ def check_generated(session: nox.Session) -> None:
         count = len(gen.files(fresh))
     if diff:
         session.log("".join(diff[:400]))
-        session.error("generated/ is stale or hand-edited: run `nox -s generate` and commit")
-    session.log(f"generated/ matches the spec ({count} files)")
+        session.error("agentbay/_api is stale or hand-edited: run `nox -s generate` and commit")
+    session.log(f"agentbay/_api matches the spec ({count} files)")
 
 
 @nox.session(python=PYTHON)
@@ -64,7 +64,7 @@ def typecheck(session: nox.Session) -> None:
     """mypy --strict on the facade, and an import smoke test."""
     session.install(*TYPE_DEPS, "-e", ".[local]")
     session.run("mypy")
-    session.run("python", "-c", "import agentbay, agentbay_api")
+    session.run("python", "-c", "import agentbay, agentbay._api")
 
 
 @nox.session(python=PYTHON)

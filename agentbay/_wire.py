@@ -2,7 +2,7 @@
 arguments, and replies turned into facade values or errors. The sync and async clients share all of it
 and only send.
 
-Nothing from `agentbay_api` leaves this module: callers get plain values, facade types or errors.
+Nothing from `agentbay._api` leaves this module: callers get plain values, facade types or errors.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from typing import Any, Generic, Protocol, Self, TypeVar
 from urllib.parse import quote_plus
 
 import attrs
-from agentbay_api.api.mcp import call_mcp_tool, list_mcp_tools
-from agentbay_api.api.session import (
+from ._api.api.mcp import call_mcp_tool, list_mcp_tools
+from ._api.api.session import (
     create_mcp_session,
     get_label,
     get_link,
@@ -27,7 +27,7 @@ from agentbay_api.api.session import (
     release_mcp_session,
     set_label,
 )
-from agentbay_api.models import (
+from ._api.models import (
     CallMcpToolData,
     CallMcpToolRequest,
     CallMcpToolResponse,
@@ -52,10 +52,10 @@ from agentbay_api.models import (
     SessionIdRequest,
     SetLabelRequest,
 )
-from agentbay_api.models import (
+from ._api.models import (
     SessionSummary as WireSessionSummary,
 )
-from agentbay_api.types import UNSET, Unset
+from ._api.types import UNSET, Unset
 
 from ._exceptions import APIError, ServerError, ToolError, error_from_reply
 from ._types import CreateSessionParams, McpTool, SessionInfo, SessionListResult, SessionSummary

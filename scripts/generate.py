@@ -20,8 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "spec" / "agentbay.yaml"
 CONFIG = ROOT / "openapi-python-client.yaml"
 TEMPLATES = ROOT / "templates"
-PACKAGE = "agentbay_api"
-OUT = ROOT / "generated" / PACKAGE
+PACKAGE = "_api"  # a private subpackage of agentbay: no import name of its own to clash
+OUT = ROOT / "agentbay" / "_api"
 # Pinned: the templates are copies of this exact version's, and a new ruff may format differently.
 GENERATOR_DEPS = ["openapi-python-client==0.29.1", "ruff==0.17.6", "openapi-spec-validator==0.9.0"]
 
@@ -81,7 +81,7 @@ def files(root: Path) -> dict[str, Path]:
     }
 
 
-def diff_trees(old_root: Path, new_root: Path, label: str = f"generated/{PACKAGE}") -> list[str]:
+def diff_trees(old_root: Path, new_root: Path, label: str = f"agentbay/{PACKAGE}") -> list[str]:
     """Unified diff lines between two generated packages; empty when they are byte-for-byte equal."""
     old = files(old_root) if old_root.exists() else {}
     new = files(new_root)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -24,15 +25,17 @@ def test_contract_tests_fail_when_a_form_field_is_renamed(tmp_path: Path) -> Non
     assert spec.count("ProtocolType:") == 1
     mutated = tmp_path / "agentbay.yaml"
     mutated.write_text(spec.replace("ProtocolType:", "protocolType:"))
-    out = tmp_path / "generated" / gen.PACKAGE
+    # A copy of the facade whose private generated client comes from the mutated spec.
+    shutil.copytree(ROOT / "agentbay", tmp_path / "agentbay", ignore=shutil.ignore_patterns("__pycache__"))
+    out = tmp_path / "agentbay" / gen.PACKAGE
     gen.generate(mutated, out)
     assert "protocolType" in (out / "models" / "get_link_request.py").read_text()
 
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "tests/test_contract.py", "-q", "-rf", "-p", "no:cacheprovider",
-         "-o", "addopts=", "-o", "pythonpath=."],
+         "-o", "addopts=", "-o", f"pythonpath={tmp_path}", "--import-mode=append"],
         cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": f"{out.parent}{os.pathsep}{ROOT}", "AGENTBAY_CONTRACT_SPEC": str(mutated)},
+        env={**os.environ, "PYTHONPATH": f"{tmp_path}{os.pathsep}{ROOT}", "AGENTBAY_CONTRACT_SPEC": str(mutated)},
         capture_output=True,
         text=True,
         timeout=300,

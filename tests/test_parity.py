@@ -71,10 +71,10 @@ def test_nothing_generated_leaks_into_the_public_api() -> None:
     """No public signature or result field names a generated model or `Unset`."""
     import re
 
-    import agentbay_api.models
+    import agentbay._api.models
 
     # SessionSummary is a name both layers use; ours is the one exported.
-    generated = (set(agentbay_api.models.__all__) | {"Unset", "UNSET", "UnexpectedStatus"}) - set(
+    generated = (set(agentbay._api.models.__all__) | {"Unset", "UNSET", "UnexpectedStatus"}) - set(
         agentbay.__all__
     )
     pattern = re.compile(r"\b(" + "|".join(sorted(generated)) + r")\b")

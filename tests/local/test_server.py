@@ -189,7 +189,7 @@ def test_create_app_as_a_plain_asgi_app(state_dir: Path) -> None:
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_serve_forever_stops_cleanly_on_signals(tmp_path: Path, sig: signal.Signals) -> None:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), str(REPO / "generated")])}
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -242,6 +242,6 @@ def test_listening_socket_is_tcp_so_replies_skip_nagle() -> None:
 def test_the_package_never_imports_the_sdk() -> None:
     """The server is the other end of the wire: it must not depend on the facade it serves."""
     code = "import sys, agentbay_local; print(sorted(m for m in sys.modules if m == 'agentbay' or m.startswith('agentbay.')))"
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), str(REPO / "generated")])}
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     assert out.stdout.strip() == "[]"
