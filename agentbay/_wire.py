@@ -16,6 +16,7 @@ from typing import Any, Generic, Protocol, Self, TypeVar
 from urllib.parse import quote_plus
 
 import attrs
+
 from ._api.api.mcp import call_mcp_tool, list_mcp_tools
 from ._api.api.session import (
     create_mcp_session,
@@ -56,7 +57,6 @@ from ._api.models import (
     SessionSummary as WireSessionSummary,
 )
 from ._api.types import UNSET, Unset
-
 from ._exceptions import APIError, ServerError, ToolError, error_from_reply
 from ._types import CreateSessionParams, McpTool, SessionInfo, SessionListResult, SessionSummary
 
