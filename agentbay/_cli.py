@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import sys
 import tempfile
 import time
@@ -19,6 +20,7 @@ from typing import Any, TypeVar
 
 from ._constants import ENV_API_KEY
 from ._exceptions import AgentBayError
+from ._version import __version__
 
 __all__ = ["main"]
 
@@ -40,19 +42,26 @@ def _import_local() -> Any:
 
 
 def _print_ready(server: Any) -> None:
-    print(f"AgentBay local server at {server.endpoint} (state in {server.state_dir})", flush=True)
+    # The key itself is never printed: the banner names the file that holds it, so the command below
+    # can be pasted as is without the secret landing in a terminal's scrollback or a CI log.
+    print(f"AgentBay local server at {server.endpoint} (state in {server.state_dir}); Ctrl-C stops.")
+    endpoint = f"export AGENTBAY_ENDPOINT={shlex.quote(server.endpoint)}"
     if server.generated_key is not None:
-        # The user needs it to connect: the server's own key, kept in <state_dir>/api_key.
-        print(f"API key: {server.generated_key}", flush=True)
-    print(
-        f"Use it with: AGENTBAY_ENDPOINT={server.endpoint} AGENTBAY_API_KEY=<key>; Ctrl-C stops.", flush=True
-    )
+        key_file = shlex.quote(str(Path(server.state_dir).resolve() / "api_key"))
+        print(f'Connect with:\n  {endpoint} AGENTBAY_API_KEY="$(cat {key_file})"', flush=True)
+    else:
+        print(f"Connect with (AGENTBAY_API_KEY: one of the --api-key values):\n  {endpoint}", flush=True)
 
 
 def _serve(args: argparse.Namespace) -> int:
     local = _import_local()
-    # Returns on SIGINT or SIGTERM, after a clean stop.
-    local.run(args.state_dir, args.api_key or None, args.host, args.port, ready=_print_ready)
+    try:
+        # Returns on SIGINT or SIGTERM, after a clean stop.
+        local.run(args.state_dir, args.api_key or None, args.host, args.port, ready=_print_ready)
+    except OSError as exc:  # a port in use, an unwritable state directory: one line, no traceback
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"agentbay local serve: {exc.strerror or exc}{where}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -93,7 +102,7 @@ def run_quickstart(agent_bay: Any) -> None:
     with result.unwrap() as session:
         step("info", session.info, lambda i: i.resource_url)
         step("get_link", session.get_link)
-        step("get_link(https, 30100)", lambda: session.get_link("https", 30100))
+        step("get_link(port=30100)", lambda: session.get_link(port=30100))
         step(
             "set_labels (+stage=test)", lambda: session.set_labels({**labels, "stage": "test"})
         ).raise_for_error()
@@ -171,6 +180,7 @@ def _demo(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="agentbay", description="Wuying AgentBay from the command line.")
+    parser.add_argument("--version", action="version", version=f"agentbay {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
     demo = commands.add_parser(
@@ -189,7 +199,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--port", type=int, default=9000, help="port to bind (default 9000; 0 picks a free one)"
     )
     serve.add_argument(
-        "--state-dir", type=Path, default=_default_state_dir(), help="where sessions and keys are kept"
+        "--state-dir",
+        type=Path,
+        default=_default_state_dir(),
+        help="where sessions and keys are kept (default: %(default)s)",
     )
     serve.add_argument(
         "--api-key",

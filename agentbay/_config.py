@@ -27,8 +27,12 @@ class Config:
 def _normalise_endpoint(value: str, source: str) -> str:
     value = value.strip().rstrip("/")
     if "://" not in value:
-        # The official SDK takes a bare host; it speaks HTTPS to it.
-        value = f"https://{value}"
+        # Refused rather than guessed: "127.0.0.1:9000" would silently become https:// and fail to
+        # connect to a local server, with an error far from the cause.
+        raise InvalidInputError(
+            f"{source} must be a full URL with its scheme, such as http://127.0.0.1:9000 or "
+            f"https://agentbay.cn-hangzhou.aliyuncs.com; got {value!r}"
+        )
     scheme, _, rest = value.partition("://")
     if scheme not in ("http", "https") or not rest:
         raise InvalidInputError(

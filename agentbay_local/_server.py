@@ -20,6 +20,8 @@ from ._proxy import DEFAULT_TIMEOUT_S
 
 _START_TIMEOUT = 15.0
 _STOP_TIMEOUT = 10.0
+KEEP_ALIVE_S = 60
+"""How long an idle keep-alive connection stays open."""
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -32,6 +34,9 @@ def _bind(host: str, port: int) -> socket.socket:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))
         sock.listen(2048)
+    except OSError as exc:
+        sock.close()
+        raise OSError(exc.errno, f"cannot listen on {host}:{port}: {exc.strerror}") from exc
     except BaseException:
         sock.close()
         raise
@@ -77,6 +82,8 @@ class LocalServer:
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self._socket: socket.socket | None = None
+        self._bound: socket.socket | None = None
+        """A socket `run` bound before anything was created; `start` listens on it."""
 
     @property
     def endpoint(self) -> str:
@@ -101,7 +108,7 @@ class LocalServer:
         """Bind, start serving in a daemon thread, and return once requests are answered."""
         if self._thread is not None:
             raise RuntimeError("the server is already running")
-        sock = _bind(self.host, self.port)
+        sock, self._bound = self._bound or _bind(self.host, self.port), None
         self.port = sock.getsockname()[1]
         try:
             service = LocalService(
@@ -117,6 +124,9 @@ class LocalServer:
             access_log=False,
             lifespan="on",
             timeout_graceful_shutdown=5,
+            # uvicorn's default (5 s) equals httpx's idle expiry, so a client could send on a pooled
+            # connection the server was closing at that moment. Clients expire theirs well before this.
+            timeout_keep_alive=KEEP_ALIVE_S,
         )
         server = uvicorn.Server(config)
         thread = threading.Thread(
@@ -195,5 +205,16 @@ def run(
     *,
     ready: Callable[[LocalServer], None] | None = None,
 ) -> None:
-    """Serve in the foreground until SIGINT/SIGTERM: the entry point for `agentbay local serve`."""
-    LocalServer(state_dir, api_keys, host, port).serve_forever(ready)
+    """Serve in the foreground until SIGINT/SIGTERM: the entry point for `agentbay local serve`.
+
+    The port is bound first, so that a port in use fails (OSError) before the state directory or a
+    key is created.
+    """
+    sock = _bind(host, port)
+    try:
+        server = LocalServer(state_dir, api_keys, host, sock.getsockname()[1])
+    except BaseException:
+        sock.close()
+        raise
+    server._bound = sock
+    server.serve_forever(ready)

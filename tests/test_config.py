@@ -58,10 +58,17 @@ def test_region_gives_the_regional_endpoint() -> None:
     )
 
 
-def test_bare_host_endpoints_get_https() -> None:
-    assert (
-        resolve_config(api_key="k", endpoint="example.test:8443", environ={}).endpoint
-        == "https://example.test:8443"
+@pytest.mark.parametrize("source", ["argument", "environment"])
+def test_an_endpoint_without_a_scheme_is_refused_with_a_clear_message(source: str) -> None:
+    kwargs = {"endpoint": "127.0.0.1:9000"} if source == "argument" else {}
+    environ = {"AGENTBAY_ENDPOINT": "127.0.0.1:9000"} if source == "environment" else {}
+    with pytest.raises(
+        InvalidInputError, match=r"full URL with its scheme.*http://127\.0\.0\.1:9000"
+    ) as info:
+        resolve_config(api_key="k", environ=environ, **kwargs)  # type: ignore[arg-type]
+    assert ("AGENTBAY_ENDPOINT" in str(info.value)) == (source == "environment")
+    assert resolve_config(api_key="k", endpoint="https://example.test:8443/", environ={}).endpoint == (
+        "https://example.test:8443"
     )
 
 

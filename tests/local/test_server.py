@@ -177,7 +177,7 @@ def test_create_app_as_a_plain_asgi_app(state_dir: Path) -> None:
             got = await client.post(
                 "/", params=pop_query("GetSession"), data={**form, "SessionId": session_id}
             )
-            assert got.json()["Data"]["ResourceUrl"] == f"https://agentbay.example/resource/{session_id}"
+            assert got.json()["Data"]["ResourceUrl"] == f"https://agentbay.example/sessions/{session_id}/"
             unknown = await client.post("/", params=pop_query("NoSuchAction"), data=form)
             assert (unknown.status_code, unknown.json()["Code"]) == (400, "InvalidAction.NotFound")
 
@@ -212,9 +212,9 @@ def test_serve_forever_stops_cleanly_on_signals(tmp_path: Path, sig: signal.Sign
         first = proc.stdout.readline()
         match = re.match(r"AgentBay local server at (http://127\.0\.0\.1:\d+) ", first)
         assert match, first
-        key_line = proc.stdout.readline()
-        key = key_line.removeprefix("API key: ").strip()
-        assert key == (tmp_path / "state" / "api_key").read_text().strip()
+        assert proc.stdout.readline().startswith("Connect with")
+        assert "AGENTBAY_API_KEY=" in proc.stdout.readline()
+        key = (tmp_path / "state" / "api_key").read_text().strip()
         with httpx.Client(base_url=match.group(1)) as client:
             wire = Wire(client)
             wire.create(key=key)
