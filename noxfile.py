@@ -17,7 +17,9 @@ import generate as gen  # noqa: E402
 nox.options.sessions = ["check_generated", "unasync", "lint", "typecheck", "tests", "fuzz"]
 nox.options.error_on_missing_interpreters = True
 
-PYTHON = "3.11"
+# The interpreter nox itself runs on (any supported Python: 3.11, 3.12, 3.13), so the README's test
+# command works with whichever `python3` is on the PATH. The base interpreter, not nox's virtualenv.
+PYTHON = getattr(sys, "_base_executable", sys.executable)
 LINT_DEPS = ["ruff==0.17.6"]
 TYPE_DEPS = ["mypy==2.4.1", "types-PyYAML"]
 SOURCES = ["agentbay", "agentbay_local", "tests", "scripts", "bench", "noxfile.py"]
