@@ -29,7 +29,7 @@ logger = logging.getLogger("agentbay_local")
 
 Reply = dict[str, Any]
 
-_LINK_SCHEMES = {"http": "http", "https": "http", "ws": "ws", "wss": "ws"}
+_LINK_PROTOCOLS = ("http", "https", "ws", "wss")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +57,9 @@ class Actions:
 
     @staticmethod
     def _resource_url(call: Call, session_id: str) -> str:
-        return f"{call.base_url}/resource/{session_id}"
+        # The page this server serves about the session (GET answers a small JSON, no key needed),
+        # the same URL as GetLink's without a port.
+        return f"{call.base_url}/sessions/{session_id}/"
 
     # ---- lifecycle -------------------------------------------------------------------------------
 
@@ -97,13 +99,23 @@ class Actions:
         }
 
     async def release_mcp_session(self, call: Call) -> Reply:
-        """ReleaseMcpSession (0.8/0.9) and DeleteSessionAsync (0.22.3): mark the session FINISH and
-        kill every process it still has (waiting until they are gone, so its ports are free)."""
+        """ReleaseMcpSession (0.8/0.9) and DeleteSessionAsync (0.22.3): mark the session FINISH, kill
+        every process it still has (waiting until they are gone, so its ports are free), then remove
+        its files. A session already deleted is not found, as in the cloud."""
         session_id = p.required(call.params, "SessionId")
         if not self.store.finish_session(call.owner, session_id):
             raise session_not_found()
-        await run_in_threadpool(end_session, self.store.session_dir(session_id))
+        await run_in_threadpool(self._remove, session_id)
         return {}
+
+    def _remove(self, session_id: str) -> None:
+        """End a deleted session's processes, then remove its files. The deletion is committed
+        already: a folder that cannot be removed now is logged, and removed at the next start."""
+        end_session(self.store.session_dir(session_id))
+        try:
+            self.store.remove_session_files(session_id)
+        except OSError as error:
+            logger.warning("could not remove the files of deleted session %s: %s", session_id, error)
 
     async def get_session_detail(self, call: Call) -> Reply:
         """GetSessionDetail: the status, FINISH included (0.22.3 polls it after DeleteSessionAsync)."""
@@ -113,11 +125,16 @@ class Actions:
         return {"Data": {"Status": row.status, "SessionId": row.id}}
 
     async def get_session(self, call: Call) -> Reply:
-        """GetSession: the session's ids; never the VPC fields that would reroute the SDK."""
+        """GetSession: the session's ids; never the VPC fields that would reroute the SDK.
+
+        `ImageId` is this server's addition (the cloud's GetSession does not say which image runs);
+        the SDKs ignore fields they do not know, and ours reads it into `Session.image_id`.
+        """
         row = self._running(call)
         return {
             "Data": {
                 "SessionId": row.id,
+                "ImageId": row.image_id,
                 "AppInstanceId": row.app_instance_id,
                 "ResourceId": row.resource_id,
                 "ResourceUrl": self._resource_url(call, row.id),
@@ -154,12 +171,26 @@ class Actions:
         }
 
     async def get_link(self, call: Call) -> Reply:
-        """GetLink: a URL on this server for the session, or for one port inside it."""
+        """GetLink: a URL on this server for the session, or for one port inside it.
+
+        The URL must work, so the protocols offered are those the server is reached by: `http` and
+        `ws` on plain HTTP (the default), `https` and `wss` when its public URL is https (a TLS proxy
+        in front). Any other is refused with the list of those it serves. No ProtocolType: the
+        server's own.
+        """
         params = call.params
-        protocol = (p.optional(params, "ProtocolType") or "http").lower()
-        scheme = _LINK_SCHEMES.get(protocol)
-        if scheme is None:
-            raise invalid_parameter("ProtocolType", "ProtocolType must be one of http, https, ws, wss.")
+        base = call.base_url
+        secure = base.startswith("https:")
+        served = ("https", "wss") if secure else ("http", "ws")
+        protocol = (p.optional(params, "ProtocolType") or served[0]).lower()
+        if protocol not in served:
+            known = protocol in _LINK_PROTOCOLS
+            raise invalid_parameter(
+                "ProtocolType",
+                (f"ProtocolType {protocol} is not served here: " if known else "Unknown ProtocolType; ")
+                + f"this server is reached by {'HTTPS' if secure else 'plain HTTP'}, so it serves "
+                f"{' and '.join(served)} links.",
+            )
         if "Port" in params:  # present but empty is a bad port, not "no port"
             if not params["Port"]:
                 raise invalid_parameter("Port", "Port must be a decimal integer between 1 and 65535.")
@@ -167,10 +198,7 @@ class Actions:
         else:
             port = None
         row = self._running(call)
-        # The local server speaks plain HTTP, so https/wss links are served as http/ws; a WebSocket
-        # link keeps the ws scheme so a WebSocket client accepts it.
-        base = call.base_url
-        if scheme == "ws" and base.startswith("http"):
+        if protocol.startswith("ws"):  # a WebSocket client wants the ws/wss scheme
             base = "ws" + base[4:]
         suffix = f"ports/{port}/" if port is not None else ""
         return {"Data": {"Url": f"{base}/sessions/{row.id}/{suffix}"}}
@@ -193,25 +221,23 @@ class Actions:
         return {"Data": {"Labels": labels}}
 
     async def list_session(self, call: Call) -> Reply:
-        """ListSession: the caller's running sessions carrying every given label, a page at a time."""
+        """ListSession: the caller's running sessions carrying every given label, a page at a time.
+
+        `NextToken` names the last session of the previous page (`p.page_token`), so a caller that
+        deletes or creates sessions while it pages neither misses nor repeats one; `TotalCount` is
+        how many match now, over all pages.
+        """
         params = call.params
         wanted = p.parse_labels(params) or {}
         max_results = p.parse_int(params, "MaxResults", 1, 100) or 10
-        token = p.optional(params, "NextToken")
-        if token is None:
-            offset = 0
-        elif token.isascii() and token.isdigit() and len(token) <= 18:
-            offset = int(token)
-        else:
-            raise invalid_parameter("NextToken", "NextToken is not a token that ListSession returned.")
+        after_seq = p.parse_page_token(params)
         status = p.optional(params, "Status")
         if status not in (None, RUNNING):  # deleted sessions are never listed
             page: list[SessionSummary] = []
-            total = 0
+            more, total = False, 0
         else:
             image_id = p.optional(params, "ImageId")
-            page, total = self.store.list_running(call.owner, wanted, image_id, offset, max_results)
-        end = offset + len(page)
+            page, more, total = self.store.list_running(call.owner, wanted, image_id, after_seq, max_results)
         return {
             "Data": [
                 {
@@ -222,7 +248,7 @@ class Actions:
                 }
                 for row in page
             ],
-            "NextToken": str(end) if end < total else "",
+            "NextToken": p.page_token(page[-1].seq) if more else "",
             "MaxResults": max_results,
             "TotalCount": total,
         }

@@ -8,6 +8,8 @@ names the field, so no malformed input can reach the store or a tool as the wron
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import re
 from collections.abc import Mapping
@@ -63,6 +65,32 @@ def parse_int(params: Params, name: str, low: int, high: int | None = None) -> i
     if number < low or (high is not None and number > high):
         raise invalid_parameter(name, f"{name} must be a decimal integer {bounds}.")
     return number
+
+
+_TOKEN = re.compile(rb"after:([0-9]{1,18})")
+
+
+def page_token(after_seq: int) -> str:
+    """ListSession's NextToken for the page after the session numbered `after_seq`: opaque to
+    callers (who only hand it back), so its form can change without breaking them."""
+    return base64.urlsafe_b64encode(b"after:%d" % after_seq).decode("ascii").rstrip("=")
+
+
+def parse_page_token(params: Params, name: str = "NextToken") -> int:
+    """The session number a NextToken from `page_token` pages after; 0 (the start) when absent."""
+    value = optional(params, name)
+    if value is None:
+        return 0
+    matched = None
+    if value.isascii() and len(value) <= 64:
+        try:
+            matched = _TOKEN.fullmatch(base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)))
+        except (binascii.Error, ValueError):
+            matched = None
+    # Only the exact text page_token makes (b64decode skips stray characters; "after:01" is not it).
+    if matched is None or page_token(int(matched.group(1))) != value:
+        raise invalid_parameter(name, f"{name} is not a token that ListSession returned.")
+    return int(matched.group(1))
 
 
 def _json_object(name: str, value: str) -> dict[str, Any]:

@@ -1,5 +1,11 @@
 """The server's state: SQLite in `<state_dir>/agentbay.db`, session files under `<state_dir>/sessions`.
 
+A session's files live in `sessions/<id>/` while it runs, and go with it: ReleaseMcpSession removes
+them once the session's processes are dead, and a store opened on the directory removes any folder
+that is not a running session's (deleted while the server was down, or left by a crash mid-delete).
+The row of a deleted session stays (status FINISH), so its id is never reused and GetSessionDetail
+can still say FINISH.
+
 Besides keys and sessions the database holds contexts: named, per-key records that the official SDK
 asks for (0.9.0 makes one before every session, for its file transfers) and names in a session's
 `PersistenceDataList`. Nothing is synchronised locally, so a context is only its row.
@@ -16,9 +22,13 @@ API keys are stored as SHA-256 digests: the database never holds a usable key.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import secrets
+import shutil
 import sqlite3
+import stat
+import sys
 import threading
 import time
 from collections.abc import Collection, Iterator, Mapping
@@ -26,10 +36,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+logger = logging.getLogger("agentbay_local")
+
 RUNNING = "RUNNING"
 FINISH = "FINISH"
 
 KEY_FILE = "api_key"
+#: A folder under `sessions/` without a running session is only removed at start-up once it is this
+#: old (seconds): another server on the same state directory makes a session's folder just before its
+#: row, and a folder that young may be such a session being created.
+ORPHAN_MIN_AGE_S = 60.0
 _KEY_PREFIX = "akm-local-"
 
 _SCHEMA = """
@@ -116,8 +132,9 @@ class ContextRow:
 
 @dataclass(frozen=True, slots=True)
 class SessionSummary:
-    """What ListSession needs of a session."""
+    """What ListSession needs of a session; `seq` is its place in creation order (the page key)."""
 
+    seq: int
     id: str
     image_id: str
     app_instance_id: str
@@ -139,6 +156,7 @@ class Store:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(_SCHEMA)
+            self.remove_orphans()
         except BaseException:
             self._db.close()
             raise
@@ -284,7 +302,8 @@ class Store:
     def finish_session(self, owner: str, session_id: str) -> bool:
         """Mark the owner's running session deleted (FINISH); False if there is none.
 
-        The files stay on disk: the row keeps the id taken, and cleaning up is a later piece's job.
+        The row stays, keeping the id taken; the caller removes the files (`remove_session_files`)
+        once the session's processes are gone.
         """
         with self._lock:
             cursor = self._db.execute(
@@ -295,10 +314,20 @@ class Store:
         return cursor.rowcount > 0
 
     def list_running(
-        self, owner: str, labels: Mapping[str, str], image_id: str | None, offset: int, limit: int
-    ) -> tuple[list[SessionSummary], int]:
+        self,
+        owner: str,
+        labels: Mapping[str, str],
+        image_id: str | None,
+        after_seq: int,
+        limit: int,
+    ) -> tuple[list[SessionSummary], bool, int]:
         """A page of the owner's running sessions carrying every given label (and of one image, if
-        given) in creation order, and how many match in all."""
+        given) in creation order, starting after the session numbered `after_seq`; whether more
+        follow; and how many match in all.
+
+        Keyset paging: a page starts after the last session the previous page showed, so deleting
+        or creating sessions between pages never shifts a session past the reader or shows it twice.
+        """
         where = "api_key = ? AND status = 'RUNNING'"
         args: list[str | int] = [owner]
         if image_id is not None:
@@ -312,11 +341,50 @@ class Store:
             args += [key, value]
         with self._lock:
             total = self._db.execute(f"SELECT count(*) FROM sessions WHERE {where}", args).fetchone()[0]
+            # One row more than the page: whether it exists says whether a next page does.
             rows = self._db.execute(
-                f"SELECT id, image_id, app_instance_id FROM sessions WHERE {where} ORDER BY seq LIMIT ? OFFSET ?",
-                [*args, limit, offset],
+                f"SELECT seq, id, image_id, app_instance_id FROM sessions WHERE {where} AND seq > ?"
+                " ORDER BY seq LIMIT ?",
+                [*args, after_seq, limit + 1],
             ).fetchall()
-        return [SessionSummary(*row) for row in rows], int(total)
+        return [SessionSummary(*row) for row in rows[:limit]], len(rows) > limit, int(total)
+
+    # ---- session files ---------------------------------------------------------------------------
+
+    def remove_session_files(self, session_id: str) -> None:
+        """Remove the session's folder and everything in it (its processes must be dead); no error if
+        it is already gone. Blocks: call it off the event loop."""
+        _remove_tree(self.session_dir(session_id))
+
+    def remove_orphans(self, min_age_s: float = ORPHAN_MIN_AGE_S) -> list[str]:
+        """Remove the folders under `sessions/` that are not a running session's: deleted sessions
+        (the server stopped before removing them) and unknown names older than `min_age_s`.
+        Returns the names removed."""
+        with self._lock:
+            running = {
+                str(row[0]) for row in self._db.execute("SELECT id FROM sessions WHERE status = 'RUNNING'")
+            }
+            known = {str(row[0]) for row in self._db.execute("SELECT id FROM sessions")}
+        removed: list[str] = []
+        now = time.time()
+        for entry in os.scandir(self.sessions_dir):
+            if entry.name in running:
+                continue
+            if entry.name not in known:
+                try:
+                    if now - entry.stat(follow_symlinks=False).st_mtime < min_age_s:
+                        continue
+                except FileNotFoundError:
+                    continue
+            try:
+                _remove_tree(Path(entry.path))
+            except OSError as error:
+                logger.warning("could not remove %s: %s", entry.path, error)
+                continue
+            removed.append(entry.name)
+        if removed:
+            logger.info("removed the files of %d deleted or unknown session(s)", len(removed))
+        return removed
 
     # ---- contexts --------------------------------------------------------------------------------
 
@@ -379,3 +447,43 @@ class Store:
             f"UPDATE contexts SET last_used_at = ? WHERE api_key = ? AND id IN ({marks})",
             [time.time(), owner, *context_ids],
         )
+
+
+def _remove_tree(path: Path) -> None:
+    """`shutil.rmtree` without following symlinks, also through folders a session's command made
+    unwritable or unreadable (chmod 0); a path already gone is fine."""
+    if not os.path.lexists(path):
+        return
+    if os.path.islink(path) or not os.path.isdir(path):
+        os.unlink(path)
+        return
+    _rmtree(str(path))
+
+
+def _rmtree(path: str, retried: set[str] | None = None) -> None:
+    retried = set() if retried is None else retried
+
+    def retry(function: object, failed: str, error: object) -> None:
+        if not os.path.lexists(failed):
+            return
+        if failed in retried:  # made writable once already: something else is in the way
+            raise error if isinstance(error, BaseException) else OSError(f"cannot remove {failed}")
+        retried.add(failed)
+        # The entry could not be listed or removed: give its folder (and itself, if a folder) the
+        # owner's rights back, then remove it again.
+        for folder in (os.path.dirname(failed), failed):
+            try:
+                mode = os.lstat(folder).st_mode
+                if stat.S_ISDIR(mode):
+                    os.chmod(folder, stat.S_IMODE(mode) | stat.S_IRWXU)
+            except OSError:
+                pass
+        if os.path.isdir(failed) and not os.path.islink(failed):
+            _rmtree(failed, retried)
+        else:
+            os.unlink(failed)
+
+    if sys.version_info >= (3, 12):
+        shutil.rmtree(path, onexc=retry)
+    else:  # onerror, deprecated since 3.12, is 3.11's only hook
+        shutil.rmtree(path, onerror=retry)

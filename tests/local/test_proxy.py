@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import socket
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -357,3 +358,75 @@ def test_an_upstream_that_does_not_answer_is_504_and_stop_kills_session_processe
     # Stopping the server ended the session's processes (the session itself is not deleted).
     assert refuses(port)
     assert processes_with(f'"127.0.0.1", {port}') == []
+
+
+# ---- files go with the session; a restart ---------------------------------------------------------
+
+
+def test_deleting_a_session_removes_its_files(wire: Wire, server: LocalServer, mode: str) -> None:
+    session_id = wire.create()
+    kept = wire.create()
+    folder = server.state_dir / "sessions" / session_id
+    # A big file, a folder its command made unreadable and unwritable, a symlink out of the session,
+    # and a process still writing in it.
+    outside = server.state_dir / "outside.txt"
+    outside.write_text("not the session's")
+    run(
+        wire, session_id, "head -c 2000000 /dev/zero > big.bin && mkdir -p locked/deep && touch locked/deep/f"
+    )
+    run(wire, session_id, "chmod 000 locked/deep && chmod 500 locked")
+    os.symlink(outside, folder / "home" / "wuying" / "link")
+    run(
+        wire,
+        session_id,
+        "nohup sh -c 'while true; do date >> ticks; sleep 0.05; done' >/dev/null 2>&1 &",
+    )
+    assert (folder / "home" / "wuying" / "big.bin").stat().st_size == 2_000_000
+
+    wire.ok("ReleaseMcpSession", SessionId=session_id)
+    assert not folder.exists()
+    assert outside.read_text() == "not the session's"  # the link was removed, not followed
+    assert (server.state_dir / "sessions" / kept / "home" / "wuying").is_dir()
+    assert wire.ok("GetSessionDetail", SessionId=session_id)["Data"]["Status"] == "FINISH"
+
+
+def test_a_start_removes_the_files_of_deleted_and_unknown_sessions(state_dir: Path) -> None:
+    with LocalServer(state_dir, api_keys=[KEY]) as first, httpx.Client(base_url=first.endpoint) as client:
+        wire = Wire(client)
+        running = wire.create()
+        deleted = wire.create()
+    sessions = state_dir / "sessions"
+    # Deleted while its files stayed (a crash mid-delete, or a server of before this fix).
+    with sqlite3.connect(state_dir / "agentbay.db") as db:
+        db.execute("UPDATE sessions SET status = 'FINISH' WHERE id = ?", (deleted,))
+    (sessions / deleted / "tmp" / "data").write_bytes(b"x" * 1000)
+    old_unknown = sessions / "session-0000000000000000dead"
+    (old_unknown / "home").mkdir(parents=True)
+    os.utime(old_unknown, (time.time() - 3600, time.time() - 3600))
+    young_unknown = sessions / "session-0000000000000000cafe"  # maybe being created by another server
+    young_unknown.mkdir()
+
+    with LocalServer(state_dir, api_keys=[KEY]) as second, httpx.Client(base_url=second.endpoint) as client:
+        assert sorted(p.name for p in sessions.iterdir()) == sorted([running, young_unknown.name])
+        assert Wire(client).ok("GetSession", SessionId=running)["Data"]["Status"] == "RUNNING"
+
+
+def test_a_restart_ends_processes_and_the_session_runs_new_commands(state_dir: Path, mode: str) -> None:
+    port = free_port()
+    serve = f"python3 -m http.server {port} --bind 127.0.0.1"
+    with LocalServer(state_dir, api_keys=[KEY]) as first, httpx.Client(base_url=first.endpoint) as client:
+        wire = Wire(client)
+        session_id = wire.create()
+        run(wire, session_id, "echo kept > notes.txt")
+        start_server(wire, session_id, f"nohup {serve} >{LOG} 2>&1 &", link(wire, session_id, port))
+    assert refuses(port) and processes_with(f"http.server {port} ") == []  # the stop killed it
+
+    with LocalServer(state_dir, api_keys=[KEY]) as second, httpx.Client(base_url=second.endpoint) as client:
+        wire = Wire(client)
+        assert run(wire, session_id, "cat notes.txt") == "kept\n"  # files survive
+        url = link(wire, session_id, port)
+        assert check_error(client.get(url), 502)["Code"] == "Proxy.ConnectionRefused"
+        start_server(wire, session_id, f"nohup {serve} >{LOG} 2>&1 &", url)  # and it starts again
+        assert "notes.txt" in client.get(url).text
+        wire.ok("ReleaseMcpSession", SessionId=session_id)
+        assert refuses(port)

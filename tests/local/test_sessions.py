@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
+import httpx
 import pytest
 
 from agentbay_local import LocalServer
@@ -18,6 +20,7 @@ from ._wire import Wire
 CREATE_DATA = {"SessionId", "ResourceUrl", "AppInstanceId", "ResourceId", "Success", "ErrMsg"}
 GET_SESSION_DATA = {
     "SessionId",
+    "ImageId",  # ours: the cloud's GetSession does not say which image runs
     "AppInstanceId",
     "ResourceId",
     "ResourceUrl",
@@ -58,7 +61,7 @@ def test_create_reply_has_the_captured_shape(wire: Wire, server: LocalServer) ->
     assert set(data) == CREATE_DATA
     session_id = data["SessionId"]
     assert re.fullmatch(r"session-[0-9a-f]{20}", session_id)
-    assert data["ResourceUrl"] == f"{server.endpoint}/resource/{session_id}"
+    assert data["ResourceUrl"] == f"{server.endpoint}/sessions/{session_id}/"
     assert data["AppInstanceId"].startswith("ai-")
     assert data["ResourceId"].startswith("p-")
     assert (data["Success"], data["ErrMsg"]) == (True, "")
@@ -114,6 +117,26 @@ def test_get_session(wire: Wire, server: LocalServer) -> None:
         "",
     )
     assert (data["HttpPort"], data["NetworkInterfaceIp"]) == ("", "")
+    assert data["ImageId"] == "linux_latest"  # the default image, when none was asked for
+
+
+def test_get_session_names_the_image(wire: Wire) -> None:
+    session_id = wire.create(ImageId="code_latest")
+    assert wire.ok("GetSession", SessionId=session_id)["Data"]["ImageId"] == "code_latest"
+
+
+def test_resource_url_answers(wire: Wire) -> None:
+    session_id = wire.create()
+    urls = {
+        wire.ok("GetSession", SessionId=session_id)["Data"]["ResourceUrl"],
+        wire.ok("GetMcpResource", SessionId=session_id)["Data"]["ResourceUrl"],
+    }
+    (url,) = urls
+    got = httpx.get(url)
+    assert got.status_code == 200, got.text
+    assert got.json()["SessionId"] == session_id and got.json()["Status"] == "RUNNING"
+    wire.ok("ReleaseMcpSession", SessionId=session_id)
+    assert httpx.get(url).status_code == 404
 
 
 def test_get_mcp_resource(wire: Wire, server: LocalServer) -> None:
@@ -122,7 +145,7 @@ def test_get_mcp_resource(wire: Wire, server: LocalServer) -> None:
     assert set(data) == MCP_RESOURCE_DATA
     assert set(data["DesktopInfo"]) == DESKTOP_INFO
     assert data["SessionId"] == session_id
-    assert data["ResourceUrl"] == f"{server.endpoint}/resource/{session_id}"
+    assert data["ResourceUrl"] == f"{server.endpoint}/sessions/{session_id}/"
     assert data["DesktopInfo"]["ResourceType"] == "AIAgent"
     assert data["DesktopInfo"]["ConnectionProperties"] == "{}"
     assert (
@@ -134,12 +157,11 @@ def test_get_mcp_resource(wire: Wire, server: LocalServer) -> None:
     ("form", "url"),
     [
         ({}, "http://{host}/sessions/{id}/"),
-        ({"ProtocolType": "https"}, "http://{host}/sessions/{id}/"),
-        ({"ProtocolType": "https", "Port": "8080"}, "http://{host}/sessions/{id}/ports/8080/"),
+        ({"ProtocolType": "http"}, "http://{host}/sessions/{id}/"),
         ({"Port": "30150"}, "http://{host}/sessions/{id}/ports/30150/"),
         ({"Port": "1"}, "http://{host}/sessions/{id}/ports/1/"),
         ({"Port": "65535", "ProtocolType": "HTTP"}, "http://{host}/sessions/{id}/ports/65535/"),
-        ({"ProtocolType": "wss", "Port": "9000"}, "ws://{host}/sessions/{id}/ports/9000/"),
+        ({"ProtocolType": "ws", "Port": "9000"}, "ws://{host}/sessions/{id}/ports/9000/"),
         ({"ProtocolType": "ws"}, "ws://{host}/sessions/{id}/"),
         ({"Option": '{"x": 1}'}, "http://{host}/sessions/{id}/"),
     ],
@@ -149,6 +171,39 @@ def test_get_link(wire: Wire, server: LocalServer, form: dict[str, str], url: st
     data = wire.ok("GetLink", SessionId=session_id, **form)["Data"]
     host = server.endpoint.removeprefix("http://")
     assert data == {"Url": url.format(host=host, id=session_id)}
+
+
+def test_get_link_url_answers(wire: Wire) -> None:
+    session_id = wire.create()
+    url = wire.ok("GetLink", SessionId=session_id)["Data"]["Url"]
+    assert httpx.get(url).json()["SessionId"] == session_id
+
+
+@pytest.mark.parametrize("protocol", ["https", "wss", "HTTPS", "ftp"])
+def test_get_link_refuses_what_a_plain_http_server_cannot_serve(wire: Wire, protocol: str) -> None:
+    """An https link to a server without TLS would not work: refused, naming what is served."""
+    session_id = wire.create()
+    error = wire.error("GetLink", SessionId=session_id, ProtocolType=protocol, Port="8080")
+    assert error["Code"] == "InvalidParameter.ProtocolType"
+    assert "http and ws" in error["Message"] and "plain HTTP" in error["Message"]
+
+
+def test_links_behind_a_tls_proxy_are_https(tmp_path: Path) -> None:
+    """With an https public URL (a TLS proxy in front), https and wss links are the ones served."""
+    with (
+        LocalServer(tmp_path, api_keys=["k"], public_url="https://bay.example") as server,
+        httpx.Client(base_url=server.endpoint) as client,
+    ):
+        wire = Wire(client, "k")
+        session_id = wire.create()
+        link = wire.ok("GetLink", SessionId=session_id, ProtocolType="https", Port="80")["Data"]
+        assert link["Url"] == f"https://bay.example/sessions/{session_id}/ports/80/"
+        default = wire.ok("GetLink", SessionId=session_id)["Data"]["Url"]
+        assert default == f"https://bay.example/sessions/{session_id}/"
+        ws = wire.ok("GetLink", SessionId=session_id, ProtocolType="wss")["Data"]["Url"]
+        assert ws == f"wss://bay.example/sessions/{session_id}/"
+        error = wire.error("GetLink", SessionId=session_id, ProtocolType="http")
+        assert "https and wss" in error["Message"]
 
 
 def test_labels_round_trip_and_replace(wire: Wire) -> None:
