@@ -220,6 +220,8 @@ class SessionFields:
     session_id: str
     resource_url: str
     request_id: str
+    image_id: str | None = None
+    """The image that runs, when the reply says (the local server's GetSession; not the cloud's)."""
 
 
 def created_session(reply: CreateMcpSessionResponse) -> SessionFields:
@@ -248,7 +250,15 @@ def got_session(reply: GetSessionResponse, session_id: str) -> SessionFields:
     data = reply.data
     if not isinstance(data, GetSessionData):
         raise _malformed(GET_SESSION.action, reply, "no Data")
-    return SessionFields(_str(data.session_id) or session_id, _str(data.resource_url), _request_id(reply))
+    # ImageId is not in the cloud's GetSession (so not in the spec); the local server adds it, and
+    # the generated model keeps fields it does not declare in additional_properties.
+    image_id = data.additional_properties.get("ImageId")
+    return SessionFields(
+        _str(data.session_id) or session_id,
+        _str(data.resource_url),
+        _request_id(reply),
+        image_id if isinstance(image_id, str) and image_id else None,
+    )
 
 
 def session_info(reply: GetMcpResourceResponse, session_id: str) -> SessionInfo:

@@ -146,7 +146,6 @@ def test_delete_then_every_call_refuses_without_sending(bay: Any, fake: FakeServ
         lambda: session.info(),
         lambda: session.get_link(),
         lambda: session.list_mcp_tools(),
-        lambda: session.delete(),
         lambda: session._call_tool("shell", {"command": "ls", "timeout_ms": 1000}),
     ):
         with pytest.raises(SessionClosedError, match=session.session_id):
@@ -174,11 +173,11 @@ def test_delete_failure_keeps_the_session_usable(bay: Any, fake: FakeService) ->
     assert session.get_labels() == {}
 
 
-def test_delete_of_a_vanished_session_marks_it_deleted(bay: Any, fake: FakeService) -> None:
+def test_delete_of_a_vanished_session_succeeds_and_marks_it_deleted(bay: Any, fake: FakeService) -> None:
     session = new_session(bay)
     fake.reply("ReleaseMcpSession", NOT_FOUND, status=400)
     result = session.delete()
-    assert isinstance(result.error, NotFoundError)
+    assert result.success and result.error is None and result.request_id == "R-NF"
     assert session.deleted
 
 

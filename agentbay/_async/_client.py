@@ -11,7 +11,7 @@ import httpx
 
 from .. import _wire as wire
 from .._config import check_max_retries, check_timeout, resolve_config
-from .._constants import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from .._constants import DEFAULT_IMAGE_ID, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from .._exceptions import CALL_FAILURES, InvalidInputError
 from .._types import CreateSessionParams, DeleteResult, SessionListResult, SessionResult, SessionSummary
 from .._validate import check_labels, check_non_empty
@@ -119,8 +119,13 @@ class AsyncAgentBay:
             fields = wire.created_session(reply)
         except CALL_FAILURES as exc:
             return SessionResult.failed(exc)
+        # The reply does not name the image: it is the one asked for, else the service's default
+        # (linux_latest, in the cloud as on the local server; the official SDK assumes it too).
         session = AsyncSession(
-            self, fields.session_id, resource_url=fields.resource_url, image_id=params.image_id
+            self,
+            fields.session_id,
+            resource_url=fields.resource_url,
+            image_id=params.image_id or DEFAULT_IMAGE_ID,
         )
         return SessionResult(request_id=fields.request_id, session=session)
 
@@ -133,7 +138,9 @@ class AsyncAgentBay:
             fields = wire.got_session(reply, session_id)
         except CALL_FAILURES as exc:
             return SessionResult.failed(exc)
-        session = AsyncSession(self, fields.session_id, resource_url=fields.resource_url)
+        session = AsyncSession(
+            self, fields.session_id, resource_url=fields.resource_url, image_id=fields.image_id
+        )
         return SessionResult(request_id=fields.request_id, session=session)
 
     async def list(
@@ -173,6 +180,10 @@ class AsyncAgentBay:
     ) -> AsyncIterator[SessionSummary]:
         """Every session whose labels include `labels`, across all pages, fetched a page at a time.
 
+        Safe to delete (or create) sessions while iterating: each page continues after the last
+        session seen, so none is skipped, and none is yielded twice. Sessions created meanwhile may
+        or may not appear.
+
         Raises:
             AgentBayError: A page could not be fetched.
         """
@@ -180,19 +191,26 @@ class AsyncAgentBay:
         size = _page_size(page_size)
         transport = self._transport
         token: str | None = None
+        # A service whose tokens are offsets may show a session again when others were created
+        # meanwhile: never yield one twice.
+        seen: set[str] = set()
         while True:
             reply = await transport.send(
                 wire.LIST_SESSIONS, wire.list_body(transport.auth, wanted, size, token)
             )
             page = wire.session_page(reply)
             for summary in page.sessions:
-                yield summary
-            if not page.next_token or not page.sessions:
+                if summary.session_id not in seen:
+                    seen.add(summary.session_id)
+                    yield summary
+            # The same token again would loop forever; an empty page with a token says nothing more.
+            if not page.next_token or not page.sessions or page.next_token == token:
                 return
             token = page.next_token
 
     async def delete(self, session: AsyncSession) -> DeleteResult:
-        """Delete `session`; the same as `session.delete()`."""
+        """Delete `session`; the same as `session.delete()`: a session already deleted, or gone from
+        the service, counts as deleted (success)."""
         if not isinstance(session, AsyncSession):
             raise InvalidInputError(f"Expected a session for `session`, got {session!r}")
         return await session.delete()

@@ -27,7 +27,7 @@ class AsyncSession:
     """A cloud session. Get one from `AsyncAgentBay.create` or `AsyncAgentBay.get`.
 
     Used as ``async with session:``, it is deleted on exit, whatever happened inside. Once deleted, every
-    call raises `SessionClosedError` without sending anything.
+    call but `delete` (which succeeds again) raises `SessionClosedError` without sending anything.
     """
 
     def __init__(
@@ -63,7 +63,9 @@ class AsyncSession:
 
     @property
     def image_id(self) -> str | None:
-        """The image the session was created from, when known."""
+        """The image the session runs: the one `create` asked for, else the service's default
+        (``linux_latest``). After `AsyncAgentBay.get` it is what the service said: the local server
+        says, the cloud's GetSession does not (None then)."""
         return self._image_id
 
     @property
@@ -87,7 +89,7 @@ class AsyncSession:
 
     @property
     def deleted(self) -> bool:
-        """Whether `delete` removed the session (or found it gone)."""
+        """Whether `delete` removed the session (or found it already gone)."""
         return self._deleted
 
     def _check_open(self) -> None:
@@ -95,16 +97,25 @@ class AsyncSession:
             raise SessionClosedError(self._session_id)
 
     async def delete(self) -> DeleteResult:
-        """Delete the session (ReleaseMcpSession). A session that is already gone counts as deleted."""
-        self._check_open()
+        """Delete the session (ReleaseMcpSession). Idempotent: once the session is gone, whether this
+        object, another one or anyone else deleted it, `delete` succeeds (sending nothing if this
+        object already deleted it).
+
+        Returns:
+            A successful result, or on failure (the session may still exist) `success` False with the
+            typed error; the session stays usable then.
+        """
+        if self._deleted:
+            return DeleteResult()
         transport = self._transport
         try:
             reply = await transport.send(
                 wire.RELEASE_SESSION, wire.session_body(transport.auth, self._session_id)
             )
         except NotFoundError as exc:
+            # Already gone: what delete was asked to achieve.
             self._deleted = True
-            return DeleteResult.failed(exc)
+            return DeleteResult(request_id=exc.request_id or "")
         except CALL_FAILURES as exc:
             return DeleteResult.failed(exc)
         self._deleted = True
@@ -206,10 +217,8 @@ class AsyncSession:
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        if self._deleted:
-            return
         result = await self.delete()
-        if result.success or self._deleted:
+        if result.success:
             return
         if exc is None:
             result.raise_for_error()

@@ -40,6 +40,15 @@ def step(name: str, call: Callable[[], Any], check: Callable[[Any], bool] = bool
     return value
 
 
+def refusal(call: Callable[[], Any]) -> str:
+    """Why the call failed ("" if it succeeded): 0.8/0.9 raise, 0.22.3 may return a failed result."""
+    try:
+        result = call()
+    except Exception as exc:
+        return str(exc)
+    return "" if result.success else str(result.error_message)
+
+
 def list_ids(ab: AgentBay, labels: dict[str, str]) -> list[str]:
     if "labels" not in inspect.signature(ab.list).parameters:  # 0.8.0: list() is the local cache
         result = ab.list_by_labels(labels)
@@ -69,10 +78,13 @@ def session_group(ab: AgentBay) -> None:
     )
     step("get_link", lambda: session.get_link(), lambda r: r.success and sid in r.data)
     step(
-        "get_link(https, 30150)",
-        lambda: session.get_link("https", 30150),
+        "get_link(http, 30150)",
+        lambda: session.get_link("http", 30150),
         lambda r: r.success and "30150" in r.data,
     )
+    # A plain-HTTP server cannot give an https link that works: refused with what it serves.
+    step("get_link(https) refused", lambda: refusal(lambda: session.get_link("https", 30150)),
+         lambda why: "http and ws" in why)  # fmt: skip
     step("set_labels", lambda: session.set_labels({**labels, "stage": "x"}), lambda r: r.success)
     step(
         "get_labels", lambda: session.get_labels(), lambda r: r.success and r.data == {**labels, "stage": "x"}
