@@ -85,13 +85,17 @@ class SessionResult(ApiResult, Generic[S]):
 
 @attrs.frozen(kw_only=True)
 class SessionSummary:
-    """One session as `list` returns it."""
+    """One session as `list` returns it: every field ListSession carries. Its labels are not among
+    them (use `get(session_id)` then `get_labels()`); `list(labels=...)` filters by them."""
 
     session_id: str
+    """The session's id."""
     status: str = ""
     """E.g. ``RUNNING``; "" when the service did not say."""
     image_id: str = ""
+    """The image the session runs, e.g. ``linux_latest``; "" when the service did not say."""
     app_instance_id: str = ""
+    """The id of the session's app instance; "" when the service did not say."""
 
 
 @attrs.frozen(kw_only=True)
