@@ -8,8 +8,9 @@ AgentBayError
 │   ├── AuthenticationError    NOT_LOGIN, HTTP 401/403: a missing, wrong or expired API key
 │   ├── NotFoundError          *.NotFound, HTTP 404: e.g. InvalidMcpSession.NotFound
 │   ├── InvalidParameterError  InvalidParameter*, MissingParameter*: the service refused an argument
-│   ├── RateLimitError         Throttling*, HTTP 429; `retry_after` in seconds when the service said
+│   ├── RateLimitError         Throttling*, HTTP 429
 │   └── ServerError            HTTP 5xx, or a reply that is not the JSON the API promises
+│                              (every APIError has `retry_after`: seconds, when the reply said)
 ├── TransportError           no usable reply: the request did not complete
 │   ├── APIConnectionError     could not connect, or the connection broke
 │   └── APITimeoutError        the service did not answer in time
@@ -25,8 +26,10 @@ AgentBayError
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
-from typing import Any
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 
 __all__ = [
     "APIConnectionError",
@@ -75,6 +78,7 @@ class APIError(AgentBayError):
         request_id: The service's id of the request; quote it when asking for support.
         http_status: The HTTP status of the reply (200 for a ``Success: false`` envelope).
         action: The API action that failed, e.g. ``GetLabel``.
+        retry_after: Seconds the reply's ``Retry-After`` asked to wait (a 429 or 503, say), or None.
     """
 
     def __init__(
@@ -85,12 +89,14 @@ class APIError(AgentBayError):
         request_id: str = "",
         http_status: int | None = None,
         action: str = "",
+        retry_after: float | None = None,
     ) -> None:
         self.message = message
         self.code = code
         self.request_id = request_id
         self.http_status = http_status
         self.action = action
+        self.retry_after = retry_after
         super().__init__(self._describe())
 
     def _describe(self) -> str:
@@ -117,15 +123,7 @@ class InvalidParameterError(APIError):
 
 
 class RateLimitError(APIError):
-    """The service throttled the request.
-
-    Attributes:
-        retry_after: Seconds the service asked to wait (its ``Retry-After``), or None.
-    """
-
-    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
-        self.retry_after = retry_after
-        super().__init__(message, **kwargs)
+    """The service throttled the request; `retry_after` says how long it asked to wait, when it did."""
 
 
 class ServerError(APIError):
@@ -206,21 +204,21 @@ def _classify(code: str, status: int) -> type[APIError]:
     return APIError
 
 
-def parse_retry_after(value: str | None) -> float | None:
-    """Seconds from a ``Retry-After`` header (delta-seconds only), or None."""
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds from a ``Retry-After`` header (delta-seconds or an HTTP date), or None."""
     if not value:
         return None
     try:
         seconds = float(value)
     except ValueError:
-        return None
-    return seconds if seconds >= 0 else None
-
-
-def _make(cls: type[APIError], message: str, *, retry_after: float | None = None, **kwargs: Any) -> APIError:
-    if cls is RateLimitError:
-        return RateLimitError(message, retry_after=retry_after, **kwargs)
-    return cls(message, **kwargs)
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        if when.tzinfo is None:  # "-0000": UTC, by RFC 5322
+            when = when.replace(tzinfo=UTC)
+        seconds = max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+    return seconds if seconds >= 0 and math.isfinite(seconds) else None
 
 
 def error_from_reply(
@@ -243,9 +241,7 @@ def error_from_reply(
         what = "an empty body" if not content.strip() else f"a non-JSON body: {excerpt!r}"
         # Below 400 the API always answers JSON, so anything else there is a broken service or proxy.
         cls = _classify("", status) if status >= 400 else ServerError
-        return _make(
-            cls, f"HTTP {status} with {what}", action=action, http_status=status, retry_after=retry_after
-        )
+        return cls(f"HTTP {status} with {what}", action=action, http_status=status, retry_after=retry_after)
     code = str(body.get("Code") or "")
     message = str(body.get("Message") or "") or f"{action} failed"
     request_id = str(body.get("RequestId") or "")
@@ -253,8 +249,7 @@ def error_from_reply(
     effective = status
     if status < 400 and isinstance(body.get("HttpStatusCode"), int):
         effective = body["HttpStatusCode"]
-    return _make(
-        _classify(code, effective),
+    return _classify(code, effective)(
         message,
         code=code,
         request_id=request_id,

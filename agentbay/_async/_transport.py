@@ -1,4 +1,5 @@
-"""Sends one API action: a pooled httpx client, fresh Timestamp/SignatureNonce per attempt, retries, logging."""
+"""Sends one API action: a pooled httpx client, fresh Timestamp/SignatureNonce per attempt, a deadline per
+attempt, retries, logging, and replies scrubbed of the API key before anything reads them."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from typing import Any, TypeVar
 import httpx
 
 from .._config import Config
-from .._exceptions import AgentBayError, APIConnectionError, APIError, APITimeoutError
+from .._exceptions import AgentBayError, APIConnectionError, APIError, APITimeoutError, TransportError
+from .._redact import Redactor
 from .._retry import retry_delay
 from .._version import __version__
 from .._wire import Operation
@@ -24,6 +26,54 @@ R = TypeVar("R")
 
 # A connection that was never opened carried nothing: retrying it cannot repeat any work.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+# How a kept-alive connection that the server closed while it sat in our pool fails.
+_STALE = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
+# Idle pooled connections are dropped after this many seconds. Servers close idle keep-alive
+# connections too (uvicorn after 5 s, many load balancers after 5-60 s); a connection the server is
+# closing just as we reuse it fails our request. Expiring ours well before theirs avoids that race.
+KEEPALIVE_EXPIRY = 2.0
+CONNECT_TIMEOUT = 10.0
+
+
+def _reason(exc: BaseException) -> str:
+    """The class and text of a transport failure; its repr when its text is empty."""
+    text = str(exc)
+    return f"{type(exc).__name__}: {text}" if text else repr(exc)
+
+
+class _Attempt:
+    """What httpcore reported about one attempt (its `trace` extension): whether it opened a new
+    connection, and whether the response had begun."""
+
+    def __init__(self) -> None:
+        self.connected = False
+        self.requested = False
+        self.answered = False
+        self.unsent = False
+        """The attempt failed and provably did no work on the service (see `proves_unsent`)."""
+
+    async def trace(self, event: str, info: dict[str, Any]) -> None:
+        if event.startswith(("connection.connect_tcp.", "connection.connect_unix_socket.")):
+            self.connected = True
+        elif event == "http11.send_request_headers.started":
+            self.requested = True
+        elif event == "http11.receive_response_headers.complete":
+            self.answered = True
+
+    def proves_unsent(self, exc: httpx.TransportError) -> bool:
+        """Whether the failed attempt provably did no work on the service, so any action may be retried.
+
+        A connection that never opened carried nothing. Otherwise the rule is the one of Go's net/http and
+        urllib3: a connection reused from the pool that fails before any byte of a response, by the server
+        closing it (EOF, reset, broken pipe), was closed by the server while idle: a server that had read
+        the request would have answered or at least kept the connection open while working on it. Not
+        provable: a read timeout (the request may be running), any failure on a fresh connection or
+        after the response began, or on a transport that does not report its connections (a mock, HTTP/2).
+        """
+        if isinstance(exc, _NOT_SENT):
+            return True
+        reused = self.requested and not self.connected
+        return isinstance(exc, _STALE) and reused and not self.answered
 
 
 class AsyncTransport:
@@ -33,14 +83,18 @@ class AsyncTransport:
         self._endpoint = config.endpoint
         self._max_retries = config.max_retries
         self._auth = f"Bearer {config.api_key}"
+        self._redact = Redactor(config.api_key)
         self._owns_client = http_client is None
         self._client = http_client or httpx.AsyncClient(
-            timeout=httpx.Timeout(config.timeout, connect=min(config.timeout, 10.0)),
-            limits=httpx.Limits(max_connections=100, max_keepalive_connections=50),
+            timeout=httpx.Timeout(config.timeout, connect=min(config.timeout, CONNECT_TIMEOUT)),
+            limits=httpx.Limits(
+                max_connections=100, max_keepalive_connections=50, keepalive_expiry=KEEPALIVE_EXPIRY
+            ),
             headers={"User-Agent": f"agentbay-python/{__version__}"},
         )
-        self._timeout: float | None = None
-        """Overrides the pool's timeout for this transport's requests (see `with_options`)."""
+        self._timeout: float | None = config.timeout if http_client is None else None
+        """Seconds one attempt may take, start to last byte; None keeps the timeouts of a client the
+        caller passed (see `with_options`)."""
         self.sleep = asyncio.sleep
         """Waits between retries; tests replace it."""
 
@@ -67,39 +121,33 @@ class AsyncTransport:
         return self._endpoint
 
     async def send(self, op: Operation[Any], body: Any, *, timeout: float | None = None) -> Any:
-        """Send `op` with `body`; return its reply model or raise the typed error after any retries."""
+        """Send `op` with `body`; return its reply model or raise the typed error after any retries.
+
+        Args:
+            timeout: Seconds one attempt may take, from its start to the last byte of the reply
+                (the transport's when None). A retry gets as long again, after its wait.
+        """
+        if timeout is None:
+            timeout = self._timeout
         attempt = 0
         while True:
-            kwargs = op.request(body)
-            # The generated URL is "/#<Action>"; httpx drops the fragment, leaving "/?Action=...".
-            kwargs["url"] = self._endpoint + kwargs["url"]
-            started = time.perf_counter()
-            sent = True
+            started = time.monotonic()
+            trace = _Attempt()
             error: AgentBayError
             try:
-                if timeout is None:
-                    timeout = self._timeout
-                response = await self._client.request(
-                    **kwargs, timeout=timeout if timeout is not None else httpx.USE_CLIENT_DEFAULT
-                )
-            except httpx.TimeoutException as exc:
-                sent = not isinstance(exc, _NOT_SENT)
-                error = APITimeoutError(f"{op.action} timed out: {type(exc).__name__}")
-                error.__cause__ = exc
-            except httpx.TransportError as exc:
-                sent = not isinstance(exc, _NOT_SENT)
-                error = APIConnectionError(f"{op.action} could not reach {self._endpoint}: {exc}")
-                error.__cause__ = exc
+                status, content, headers = await self._attempt(op, body, timeout, trace)
+            except TransportError as exc:
+                error = exc
             else:
-                elapsed = (time.perf_counter() - started) * 1000
+                elapsed = (time.monotonic() - started) * 1000
                 try:
-                    reply = op.parse(response.status_code, response.content, response.headers)
+                    reply = op.parse(status, content, headers)
                 except APIError as exc:
                     error = exc
                     logger.debug(
                         "%s -> HTTP %d %s in %.0f ms (request_id=%s)",
                         op.action,
-                        response.status_code,
+                        status,
                         exc.code,
                         elapsed,
                         exc.request_id,
@@ -108,13 +156,17 @@ class AsyncTransport:
                     logger.debug(
                         "%s -> HTTP %d in %.0f ms (request_id=%s)",
                         op.action,
-                        response.status_code,
+                        status,
                         elapsed,
                         getattr(reply, "request_id", ""),
                     )
                     return reply
             delay = retry_delay(
-                error, attempt=attempt, max_retries=self._max_retries, retry_safe=op.retry_safe, sent=sent
+                error,
+                attempt=attempt,
+                max_retries=self._max_retries,
+                retry_safe=op.retry_safe,
+                sent=not trace.unsent,
             )
             if delay is None:
                 raise error
@@ -123,6 +175,63 @@ class AsyncTransport:
             )
             await self.sleep(delay)
             attempt += 1
+
+    async def _attempt(
+        self, op: Operation[Any], body: Any, timeout: float | None, trace: _Attempt
+    ) -> tuple[int, bytes, httpx.Headers]:
+        """One attempt: the reply's status, body (scrubbed of the API key) and headers.
+
+        httpx's timeouts bound each connect, write and read, not the attempt: a reply trickled in small
+        pieces would never time out. So the reply is streamed and the deadline checked after each piece,
+        and no phase may take longer than `timeout` either. An attempt thus fails at the latest when a
+        piece arrives after the deadline, or when one read has waited `timeout`: for a trickled reply
+        within `timeout` plus one gap between pieces, and within 2 x `timeout` in the worst case.
+
+        Raises:
+            TransportError: The attempt failed; `trace.unsent` says whether it provably did no work.
+        """
+        kwargs = op.request(body)
+        # The generated URL is "/#<Action>"; httpx drops the fragment, leaving "/?Action=...".
+        kwargs["url"] = self._endpoint + kwargs["url"]
+        deadline = None if timeout is None else time.monotonic() + timeout
+        failure: TransportError
+        try:
+            async with self._client.stream(
+                **kwargs,
+                timeout=httpx.USE_CLIENT_DEFAULT
+                if timeout is None
+                else httpx.Timeout(timeout, connect=min(timeout, CONNECT_TIMEOUT)),
+                extensions={"trace": trace.trace},
+            ) as response:
+                pieces: list[bytes] = []
+                async for piece in response.aiter_bytes():
+                    pieces.append(piece)
+                    if deadline is not None and time.monotonic() > deadline:
+                        raise httpx.ReadTimeout(f"the reply was not complete after {timeout:g} s")
+                return response.status_code, self._redact.content(b"".join(pieces)), response.headers
+        except httpx.TimeoutException as exc:
+            cause: httpx.TransportError = exc
+            failure = APITimeoutError(self._redact.text(f"{op.action} timed out: {_reason(exc)}"))
+        except httpx.TransportError as exc:
+            cause = exc
+            failure = APIConnectionError(
+                self._redact.text(f"{op.action} could not reach {self._endpoint}: {_reason(exc)}")
+            )
+        trace.unsent = trace.proves_unsent(cause)
+        # Raised here, outside the except blocks, so that only `_chain` decides what the traceback shows.
+        self._chain(failure, cause)
+        raise failure
+
+    def _chain(self, error: AgentBayError, exc: BaseException) -> None:
+        # The httpx error explains the failure in tracebacks, unless its text quotes the key (h11 may
+        # quote the bytes a broken server sent back); our message carries its text, scrubbed, anyway.
+        texts = []
+        link: BaseException | None = exc
+        while link is not None:
+            texts.append(f"{link!s} {link!r}")
+            link = link.__cause__ or link.__context__
+        if all(self._redact.is_clean(text) for text in texts):
+            error.__cause__ = exc
 
     async def aclose(self) -> None:
         """Close the connection pool, unless the caller passed in their own httpx client."""
