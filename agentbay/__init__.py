@@ -26,6 +26,7 @@ from ._exceptions import (
     InvalidInputError,
     InvalidParameterError,
     NonZeroExitError,
+    NoSuchFileError,
     NotFoundError,
     RateLimitError,
     ServerError,
@@ -34,6 +35,7 @@ from ._exceptions import (
     TransportError,
 )
 from ._files import (
+    BinaryFileContentResult,
     BoolResult,
     DirectoryEntry,
     DirectoryListResult,
@@ -74,6 +76,7 @@ __all__ = [
     "AsyncFileSystem",
     "AsyncSession",
     "AuthenticationError",
+    "BinaryFileContentResult",
     "BoolResult",
     "Command",
     "CommandResult",
@@ -93,6 +96,7 @@ __all__ = [
     "McpTool",
     "McpToolsResult",
     "MultipleFileContentResult",
+    "NoSuchFileError",
     "NonZeroExitError",
     "NotFoundError",
     "OperationResult",

@@ -15,6 +15,8 @@ AgentBayError
 │   ├── APIConnectionError     could not connect, or the connection broke
 │   └── APITimeoutError        the service did not answer in time
 └── ToolError                an MCP tool ran and reported failure (`tool`, `message`)
+    ├── NoSuchFileError        a file tool's path does not exist in the session (`path`); also a
+    │                          FileNotFoundError
     ├── CommandTimeoutError    a shell command ran past its timeout and was killed
     └── NonZeroExitError       a shell command exited non-zero (`exit_code`, `stderr`); carried by
                                `CommandResult.error`, raised only by `raise_for_error()`
@@ -25,6 +27,7 @@ AgentBayError
 
 from __future__ import annotations
 
+import errno
 import json
 import math
 from collections.abc import Mapping
@@ -40,6 +43,7 @@ __all__ = [
     "CommandTimeoutError",
     "InvalidInputError",
     "InvalidParameterError",
+    "NoSuchFileError",
     "NonZeroExitError",
     "NotFoundError",
     "RateLimitError",
@@ -158,6 +162,24 @@ class ToolError(AgentBayError):
         super().__init__(
             f"Tool {tool} failed: {message}" + (f" (request_id={request_id})" if request_id else "")
         )
+
+
+class NoSuchFileError(ToolError, FileNotFoundError):
+    """A file tool's path does not exist in the session (a builtin `FileNotFoundError` too).
+
+    Attributes:
+        path: The session path that does not exist.
+        detail: What the tool said, e.g. ``Error: ENOENT: no such file or directory, stat '/tmp/x'``.
+    """
+
+    def __init__(self, tool: str, path: str, detail: str = "", *, request_id: str = "") -> None:
+        self.path = path
+        self.detail = detail
+        message = f"No such file or directory: {path}" + (f" ({detail})" if detail else "")
+        super().__init__(tool, message, request_id=request_id)
+        # Only errno: OSError.__str__ would replace the message with "[Errno 2] ..." if strerror or
+        # filename were set too.
+        self.errno = errno.ENOENT
 
 
 class CommandTimeoutError(ToolError):

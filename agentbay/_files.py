@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
 
-from ._exceptions import AgentBayError, InvalidInputError, ServerError
+from ._exceptions import AgentBayError, InvalidInputError, NoSuchFileError, ServerError, ToolError
 from ._types import ApiResult
 from ._validate import check_non_empty
 from ._wire import ToolOutput
 
 __all__ = [
+    "BinaryFileContentResult",
     "BoolResult",
     "DirectoryEntry",
     "DirectoryListResult",
@@ -28,8 +30,17 @@ __all__ = [
 
 CHUNK_SIZE = 50 * 1024
 """Bytes per tool call, as the official SDK sends them (the cloud's message size limit is about 63 KB)."""
+BINARY_CHUNK_SIZE = CHUNK_SIZE // 4 * 3
+"""Bytes per binary `write_file` call: base64 makes 4 characters of 3 bytes, so the call stays as big."""
 WRITE_MODES = ("overwrite", "append")
+READ_FORMATS = ("text", "bytes")
 NO_MATCHES = "No matches found"
+# How a tool says a path does not exist: Node's `ENOENT: no such file or directory, stat '/x'` (the
+# cloud), or the local server's `No such file or directory: /x`.
+_NOT_FOUND = re.compile(r"\bENOENT\b|no such file or directory", re.IGNORECASE)
+# A read_multiple_files section of a file that could not be read: `path: Error - why`.
+_SECTION_ERROR = " Error - "
+_SECTION_SEPARATOR = "\n---\n"
 
 ProgressCallback = Callable[[int, int], object]
 """Called as ``progress(bytes_done, bytes_total)`` after each chunk of an upload or download."""
@@ -50,6 +61,13 @@ class FileContentResult(ApiResult):
     """A file's text."""
 
     content: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class BinaryFileContentResult(ApiResult):
+    """A file's bytes (`read_file(path, format="bytes")`)."""
+
+    content: bytes = b""
 
 
 @attrs.frozen(kw_only=True)
@@ -99,9 +117,16 @@ class FileSearchResult(ApiResult):
 
 @attrs.frozen(kw_only=True)
 class MultipleFileContentResult(ApiResult):
-    """Several files' text, by path."""
+    """Several files' text, by path.
+
+    When a file cannot be read (it does not exist, say) the result fails: `error` names the path(s),
+    `errors` holds each one's typed error, and `contents` still holds the files that were read.
+    """
 
     contents: dict[str, str] = attrs.field(factory=dict)
+    """The text of each file that was read, by the path as it was asked for."""
+    errors: dict[str, ToolError] = attrs.field(factory=dict, eq=False)
+    """Why each file that could not be read was not (`NoSuchFileError` when it does not exist)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -130,10 +155,39 @@ def check_mode(mode: object) -> str:
     return str(mode)
 
 
-def check_content(content: object) -> str:
-    if not isinstance(content, str):
-        raise InvalidInputError(f"Expected a str for `content`, got {type(content).__name__}")
-    return content
+def write_pieces(content: object) -> Iterator[tuple[str, bool]]:
+    """`(wire content, is base64)` of each `write_file` call that writes `content`.
+
+    Text travels as text in pieces of at most 50 KiB of UTF-8, as the official SDK sends it; bytes as
+    base64 of at most `BINARY_CHUNK_SIZE` bytes (``format: binary``). Empty content is one empty piece,
+    so that the file is still created or truncated.
+    """
+    if isinstance(content, str):
+        pieces = [(piece, False) for piece in text_chunks(content)]
+    elif isinstance(content, bytes | bytearray | memoryview):
+        data = bytes(content)
+        pieces = [
+            (base64.b64encode(data[start : start + BINARY_CHUNK_SIZE]).decode("ascii"), True)
+            for start in range(0, len(data), BINARY_CHUNK_SIZE)
+        ]
+    else:
+        raise InvalidInputError(f"Expected a str or bytes for `content`, got {type(content).__name__}")
+    return iter(pieces or [("", not isinstance(content, str))])
+
+
+def write_call(path: str, content: str, mode: str, binary: bool) -> dict[str, Any]:
+    """`write_file` Args of one piece; ``format`` only for base64, as text goes in the official SDK's shape."""
+    args = {"path": path, "content": content, "mode": mode}
+    if binary:
+        args["format"] = "binary"
+    return args
+
+
+def check_read_format(fmt: object) -> bool:
+    """True for ``bytes``, False for ``text`` (the official SDK 0.22.3's `format` values)."""
+    if fmt not in READ_FORMATS:
+        raise InvalidInputError(f"Expected 'text' or 'bytes' for `format`, got {fmt!r}")
+    return fmt == "bytes"
 
 
 def edit_args(path: object, edits: object, dry_run: object) -> dict[str, Any]:
@@ -160,8 +214,13 @@ def edit_args(path: object, edits: object, dry_run: object) -> dict[str, Any]:
 
 
 def search_args(path: object, pattern: object, exclude_patterns: Sequence[str] | None) -> dict[str, Any]:
-    """`search_files` Args; exclusions travel comma-joined, as 0.9+ sends them."""
-    args = {**path_args(path), "pattern": check_non_empty(pattern, "pattern")}
+    """`search_files` Args; exclusions travel comma-joined, as 0.9+ sends them.
+
+    An empty `pattern` is allowed: the reference filesystem server matches it against every name.
+    """
+    if not isinstance(pattern, str):
+        raise InvalidInputError(f"Expected a str for `pattern`, got {type(pattern).__name__}")
+    args = {**path_args(path), "pattern": pattern}
     if exclude_patterns:
         if isinstance(exclude_patterns, str) or not all(isinstance(p, str) and p for p in exclude_patterns):
             raise InvalidInputError("Expected a list of non-empty str for `exclude_patterns`")
@@ -216,6 +275,25 @@ def decode_binary(text: str, tool: str = "read_file") -> bytes:
         raise ServerError(f"malformed reply: {tool} did not return base64", http_status=200) from None
 
 
+def decode_text(data: bytes, path: str, request_id: str = "") -> str:
+    """`data` as UTF-8 text, or a `ToolError` saying that the file is not text (nothing is replaced)."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ToolError(
+            "read_file",
+            f"{path} is not UTF-8 text (byte {exc.start} is invalid); read it with format='bytes'",
+            request_id=request_id,
+        ) from None
+
+
+def not_found(error: AgentBayError, path: str, tool: str) -> AgentBayError:
+    """`error` as a `NoSuchFileError` naming `path` when a tool said that it does not exist."""
+    if type(error) is ToolError and _NOT_FOUND.search(error.message):
+        return NoSuchFileError(tool, path, error.message, request_id=error.request_id)
+    return error
+
+
 # ---- reply parsers -------------------------------------------------------------------------------
 
 
@@ -265,22 +343,46 @@ def search_matches(text: str) -> list[str]:
     return [line for line in text.splitlines() if line.strip()]
 
 
-def multiple_contents(text: str, paths: Sequence[str]) -> dict[str, str]:
-    """Split `path:\\ncontent` sections joined by `\\n---\\n`, matching each to a requested path."""
-    contents: dict[str, str] = {}
+def multiple_contents(
+    text: str, paths: Sequence[str], request_id: str = ""
+) -> tuple[dict[str, str], dict[str, ToolError]]:
+    """Each requested path's text, or its error, from a `read_multiple_files` reply.
+
+    The reply (the reference filesystem server's format) has a section per path joined by `\\n---\\n`:
+    `path:\\ncontent\\n` for a file that was read, `path: Error - why` for one that was not. A piece
+    that does not begin with a requested path and a colon belongs to the section before it: a file's
+    own `---` lines (YAML front matter, say) do not cut it. The newline after the colon tells text
+    from an error, so a file whose text begins `Error - ` is still text.
+    """
     by_length = sorted(set(paths), key=len, reverse=True)  # "/a/b" before "/a"
-    for section in text.split("\n---\n"):
-        path = next((p for p in by_length if section.startswith(p + ":")), None)
-        if path is None:
-            if section.strip():
-                raise ServerError(
-                    f"malformed reply: read_multiple_files section {section[:100]!r}", http_status=200
-                )
+    sections: list[list[str]] = []
+    for piece in text.split(_SECTION_SEPARATOR):
+        path = next((p for p in by_length if piece.startswith(p + ":")), None)
+        if path is not None:
+            sections.append([path, piece[len(path) + 1 :]])
+        elif sections:
+            sections[-1][1] += _SECTION_SEPARATOR + piece
+        elif piece.strip():
+            raise ServerError(
+                f"malformed reply: read_multiple_files section {piece[:100]!r}", http_status=200
+            )
+    contents: dict[str, str] = {}
+    errors: dict[str, ToolError] = {}
+    for path, body in sections:
+        if body.startswith(_SECTION_ERROR):
+            why = body[len(_SECTION_ERROR) :].strip()
+            errors[path] = (
+                NoSuchFileError("read_multiple_files", path, why, request_id=request_id)
+                if _NOT_FOUND.search(why)
+                else ToolError("read_multiple_files", f"{path}: {why}", request_id=request_id)
+            )
             continue
-        body = section[len(path) + 1 :]
         body = body[1:] if body[:1] in ("\n", " ") else body
         contents[path] = body[:-1] if body.endswith("\n") else body
-    return contents
+    missing = [p for p in paths if p not in contents and p not in errors]
+    if missing:
+        raise ServerError(f"malformed reply: read_multiple_files left out {missing[:3]}", http_status=200)
+    return contents, errors
 
 
 # ---- results of one tool call --------------------------------------------------------------------
@@ -303,6 +405,20 @@ def search_result(output: ToolOutput) -> FileSearchResult:
 
 
 def contents_result(paths: Sequence[str]) -> Callable[[ToolOutput], MultipleFileContentResult]:
-    return lambda output: MultipleFileContentResult(
-        request_id=output.request_id, contents=multiple_contents(output.text, paths)
-    )
+    def parse(output: ToolOutput) -> MultipleFileContentResult:
+        contents, errors = multiple_contents(output.text, paths, output.request_id)
+        if not errors:
+            return MultipleFileContentResult(request_id=output.request_id, contents=contents)
+        # One file: its own error (a NoSuchFileError when missing); several: one error naming each.
+        error = next(iter(errors.values()))
+        if len(errors) > 1:
+            why = "; ".join(e.message for e in errors.values())
+            error = ToolError(
+                "read_multiple_files",
+                f"{len(errors)} of {len(set(paths))} files could not be read: {why}",
+                request_id=output.request_id,
+            )
+        failed = MultipleFileContentResult.failed(error)
+        return attrs.evolve(failed, request_id=output.request_id, contents=contents, errors=errors)
+
+    return parse

@@ -14,6 +14,7 @@ from agentbay import (
     CreateSessionParams,
     InvalidInputError,
     NonZeroExitError,
+    NoSuchFileError,
     NotFoundError,
     SessionClosedError,
     ToolError,
@@ -158,14 +159,14 @@ def test_write_file_stops_at_the_first_failed_chunk(bay: Any, fake: FakeService)
 @pytest.mark.parametrize(
     ("call", "kwargs"),
     [
-        ("write_file", {"path": "/tmp/a", "content": b"bytes"}),
+        ("write_file", {"path": "/tmp/a", "content": 42}),
         ("write_file", {"path": "/tmp/a", "content": "x", "mode": "truncate"}),
         ("write_file", {"path": "", "content": "x"}),
         ("read_file", {"path": None}),
         ("edit_file", {"path": "/a", "edits": []}),
         ("edit_file", {"path": "/a", "edits": [{"oldText": "", "newText": "x"}]}),
         ("edit_file", {"path": "/a", "edits": [("a", "b")], "dry_run": "yes"}),
-        ("search_files", {"path": "/a", "pattern": ""}),
+        ("search_files", {"path": "/a", "pattern": None}),
         ("search_files", {"path": "/a", "pattern": "x", "exclude_patterns": "a,b"}),
         ("search_files", {"path": "/a", "pattern": "x", "exclude_patterns": ["a,b"]}),
         ("read_multiple_files", {"paths": "/a"}),
@@ -208,7 +209,8 @@ def test_read_file_of_a_directory_or_missing_file_fails(bay: Any, fake: FakeServ
     assert "is a directory" in fs.read_file("/tmp").error_message
     fake.tool("get_file_info", "Error: ENOENT: no such file or directory", is_error=True)
     result = fs.read_file("/nope")
-    assert isinstance(result.error, ToolError) and result.error.tool == "get_file_info"
+    assert isinstance(result.error, NoSuchFileError) and result.error.tool == "read_file"
+    assert result.error.path == "/nope" and "No such file or directory: /nope" in result.error_message
 
 
 def test_get_file_info_and_list_directory(bay: Any, fake: FakeService) -> None:

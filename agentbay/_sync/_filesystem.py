@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import base64
 import codecs
+import contextlib
+import io
 import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 from .. import _files as files
 from .._exceptions import CALL_FAILURES, AgentBayError, InvalidInputError, ToolError
 from .._files import (
+    BinaryFileContentResult,
     BoolResult,
     DirectoryListResult,
     FileContentResult,
@@ -34,15 +37,48 @@ __all__ = ["FileSystem"]
 R = TypeVar("R", bound=ApiResult)
 
 
-def _is_utf8(path: Path, chunk: int) -> bool:
+def _open_source(
+    source: str | os.PathLike[str] | IO[bytes], stack: contextlib.ExitStack
+) -> tuple[IO[bytes], int]:
+    """`(binary file object, bytes to send or -1 when unknown)` of an upload's source.
+
+    A path is opened here (and closed by `stack`); a file object is read from where it stands and left
+    open. Its size is known when it can seek.
+    """
+    if isinstance(source, str | os.PathLike):
+        path = Path(source)
+        if not path.is_file():
+            raise InvalidInputError(f"Not a readable file: {path}")
+        return stack.enter_context(path.open("rb")), path.stat().st_size
+    if not callable(getattr(source, "read", None)) or not isinstance(source.read(0), bytes):
+        raise InvalidInputError("Expected a path or a file object open for reading bytes (mode 'rb')")
+    if not _seekable(source):
+        return source, -1
+    start = source.tell()
+    end = source.seek(0, io.SEEK_END)
+    source.seek(start)
+    return source, end - start
+
+
+def _seekable(f: IO[bytes]) -> bool:
+    try:
+        return bool(f.seekable())
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+def _is_utf8(f: IO[bytes], chunk: int) -> bool:
+    """Whether the rest of `f` is UTF-8 text; `f` is back where it was afterwards."""
+    start = f.tell()
     decoder = codecs.getincrementaldecoder("utf-8")()
     try:
-        with path.open("rb") as f:
-            while block := f.read(chunk):
-                decoder.decode(block)
+        while block := f.read(chunk):
+            decoder.decode(block)
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         return False
+    finally:
+        f.seek(start)
     return True
 
 
@@ -69,7 +105,7 @@ class FileSystem:
         try:
             return parse(self._session._call_tool(name, args))
         except CALL_FAILURES as exc:
-            return result.failed(exc)
+            return result.failed(files.not_found(exc, args["path"], name) if "path" in args else exc)
 
     def _changed(self, name: str, args: Mapping[str, Any]) -> BoolResult:
         return self._query(name, args, files.changed, BoolResult)
@@ -78,37 +114,83 @@ class FileSystem:
         """Create a directory (and its parents)."""
         return self._changed("create_directory", files.path_args(path))
 
-    def write_file(self, path: str, content: str, mode: str = "overwrite") -> BoolResult:
-        """Write `content` to `path`, replacing it (``overwrite``) or adding to its end (``append``)."""
-        args = files.path_args(path)
+    def write_file(self, path: str, content: str | bytes, mode: str = "overwrite") -> BoolResult:
+        """Write `content` to `path`, replacing it (``overwrite``) or adding to its end (``append``).
+
+        `content` is text (sent as text, as the official SDK sends it) or bytes (sent as base64 with
+        ``format: binary``), in calls of about 50 KiB.
+        """
+        path = check_non_empty(path, "path")
         mode = files.check_mode(mode)
-        files.check_content(content)
         result = BoolResult(data=True)
-        # The first chunk carries the caller's mode, the rest append; an empty content still writes once.
-        for index, chunk in enumerate(files.text_chunks(content) if content else iter([""])):
+        # The first piece carries the caller's mode, the rest append; an empty content still writes once.
+        for index, (piece, binary) in enumerate(files.write_pieces(content)):
             wire_mode = mode if index == 0 else "append"
-            result = self._changed("write_file", {**args, "content": chunk, "mode": wire_mode})
+            result = self._changed("write_file", files.write_call(path, piece, wire_mode, binary))
             if not result.success:
                 return result
         return result
 
-    def read_file(self, path: str) -> FileContentResult:
-        """The text of `path` (``get_file_info`` for its size, then 50 KiB ``read_file`` ranges)."""
+    @overload
+    def read_file(self, path: str, *, format: Literal["text"] = "text") -> FileContentResult: ...
+
+    @overload
+    def read_file(self, path: str, *, format: Literal["bytes"]) -> BinaryFileContentResult: ...
+
+    def read_file(
+        self, path: str, *, format: Literal["text", "bytes"] = "text"
+    ) -> FileContentResult | BinaryFileContentResult:
+        """The text of `path`, or with ``format="bytes"`` its exact bytes (`BinaryFileContentResult`).
+
+        ``get_file_info`` gives the size, then ``read_file`` reads 50 KiB ranges. Text that is not
+        UTF-8 is an error rather than text with replacement characters: read such files as bytes. A
+        missing file fails with `NoSuchFileError`.
+        """
         args = files.path_args(path)
+        binary = files.check_read_format(format)
         try:
-            output = self._session._call_tool("get_file_info", args)
-            info = files.file_info(output.text)
-            if info.is_directory:
-                raise ToolError("read_file", f"{path} is a directory", request_id=output.request_id)
+            size, request_id = self._size_of_file(args)
+            if binary:
+                data, request_id = self._read_bytes(args, size, request_id)
+                return BinaryFileContentResult(request_id=request_id, content=data)
             parts = []
-            for offset, length in files.read_ranges(info.size):
+            for offset, length in files.read_ranges(size):
                 output = self._session._call_tool(
                     "read_file", {**args, "offset": offset, "length": length}
                 )
                 parts.append(output.text)
+                request_id = output.request_id
+            text = "".join(parts)
+            if "\ufffd" in text:
+                # U+FFFD is what a text read makes of bytes that are not UTF-8 (or of a character cut at
+                # a range's edge): read the bytes themselves, to give the exact text or say it is none.
+                data, request_id = self._read_bytes(args, size, request_id)
+                text = files.decode_text(data, path, request_id)
         except CALL_FAILURES as exc:
-            return FileContentResult.failed(exc)
-        return FileContentResult(request_id=output.request_id, content="".join(parts))
+            error = files.not_found(exc, path, "read_file")
+            return BinaryFileContentResult.failed(error) if binary else FileContentResult.failed(error)
+        return FileContentResult(request_id=request_id, content=text)
+
+    def _size_of_file(self, args: Mapping[str, Any]) -> tuple[int, str]:
+        """`(size, request id)` of the file `args["path"]`; a directory is a `ToolError`."""
+        output = self._session._call_tool("get_file_info", args)
+        info = files.file_info(output.text)
+        if info.is_directory:
+            raise ToolError("read_file", f"{args['path']} is a directory", request_id=output.request_id)
+        return info.size, output.request_id
+
+    def _read_block(self, args: Mapping[str, Any], offset: int, length: int) -> tuple[bytes, str]:
+        """`(bytes, request id)` of one range of the file, read as base64 (``format: binary``)."""
+        chunk = {**args, "offset": offset, "length": length, "format": "binary"}
+        output = self._session._call_tool("read_file", chunk)
+        return files.decode_binary(output.text), output.request_id
+
+    def _read_bytes(self, args: Mapping[str, Any], size: int, request_id: str) -> tuple[bytes, str]:
+        blocks = []
+        for offset, length in files.read_ranges(size):
+            block, request_id = self._read_block(args, offset, length)
+            blocks.append(block)
+        return b"".join(blocks), request_id
 
     def get_file_info(self, path: str) -> FileInfoResult:
         """Size, type, permissions and times of `path`."""
@@ -135,12 +217,22 @@ class FileSystem:
     def search_files(
         self, path: str, pattern: str, exclude_patterns: Sequence[str] | None = None
     ) -> FileSearchResult:
-        """Paths under `path` whose names match `pattern`; an empty list when none do."""
+        """Paths under `path` whose names match `pattern`; an empty list when none do.
+
+        `pattern` is a case-insensitive part of the name (the reference filesystem server's rule; ""
+        matches every name). `exclude_patterns` are globs matched against each path relative to
+        `path` (a plain name, e.g. ``node_modules``, leaves out everything below such a directory).
+        """
         args = files.search_args(path, pattern, exclude_patterns)
         return self._query("search_files", args, files.search_result, FileSearchResult)
 
     def read_multiple_files(self, paths: Sequence[str]) -> MultipleFileContentResult:
-        """The text of several files in one call, by path."""
+        """The text of several files in one call, by path.
+
+        A file that cannot be read fails the result (`error` names it; a missing file is a
+        `NoSuchFileError`), and `errors` maps each such path to its error; `contents` still holds the
+        files that were read.
+        """
         args = files.paths_args(paths)
         parse = files.contents_result(args["paths"])
         return self._query("read_multiple_files", args, parse, MultipleFileContentResult)
@@ -151,26 +243,38 @@ class FileSystem:
 
     def upload_file(
         self,
-        local_path: str | os.PathLike[str],
+        local: str | os.PathLike[str] | IO[bytes],
         remote_path: str,
         *,
         progress: ProgressCallback | None = None,
         chunk_size: int = files.CHUNK_SIZE,
     ) -> FileTransferResult:
-        """Copy a local file to `remote_path`, streaming it in chunks (never whole in memory).
+        """Copy a local file, or a binary file object, to `remote_path`, streaming it in chunks.
 
-        UTF-8 text travels as text, as `write_file` sends it; other bytes as base64 chunks
-        (``format: binary``). `progress(done, total)` is called after each chunk. A failure part-way
+        `local` is a path, or any object with ``read`` giving bytes (``open(p, "rb")``, `io.BytesIO`, a
+        pipe): it is read from where it stands and left open. UTF-8 text travels as text, as
+        `write_file` sends it; other bytes as base64 chunks (``format: binary``), as does the content of
+        a file object that cannot seek (it cannot be looked at twice). `progress(done, total)` is
+        called after each chunk; `total` is -1 when the object cannot tell its size. A failure part-way
         leaves a partial remote file and returns the bytes sent so far with the error.
         """
-        source = Path(local_path)
-        check_non_empty(remote_path, "remote_path")
+        remote_path = check_non_empty(remote_path, "remote_path")
         chunk_size = files.check_chunk_size(chunk_size)
-        if not source.is_file():
-            raise InvalidInputError(f"Not a readable file: {source}")
-        self._session._check_open()
-        total = source.stat().st_size
-        text = _is_utf8(source, chunk_size)
+        with contextlib.ExitStack() as stack:
+            source, total = _open_source(local, stack)
+            self._session._check_open()
+            text = total >= 0 and _is_utf8(source, chunk_size)
+            return self._upload(source, total, text, remote_path, progress, chunk_size)
+
+    def _upload(
+        self,
+        source: IO[bytes],
+        total: int,
+        text: bool,
+        remote_path: str,
+        progress: ProgressCallback | None,
+        chunk_size: int,
+    ) -> FileTransferResult:
         decoder = codecs.getincrementaldecoder("utf-8")()
         # base64 grows data by 4/3: binary chunks carry 3/4 as many bytes to keep each call's size.
         read_size = chunk_size if text else chunk_size // 4 * 3
@@ -178,28 +282,23 @@ class FileSystem:
         mode = "overwrite"
         request_id = ""
         try:
-            with source.open("rb") as f:
-                while True:
-                    block = f.read(read_size)
-                    if text:
-                        args = {
-                            "path": remote_path,
-                            "content": decoder.decode(block, final=not block),
-                            "mode": mode,
-                        }
-                    else:
-                        content = base64.b64encode(block).decode("ascii")
-                        args = {"path": remote_path, "content": content, "mode": mode, "format": "binary"}
-                    if block or mode == "overwrite":  # an empty file is still created
-                        request_id = (self._session._call_tool("write_file", args)).request_id
-                    done += len(block)
-                    mode = "append"
-                    if progress is not None and block:
-                        progress(done, total)
-                    if not block:
-                        break
+            while True:
+                block = source.read(read_size)
+                if text:
+                    content = decoder.decode(block, final=not block)
+                else:
+                    content = base64.b64encode(block).decode("ascii")
+                if block or mode == "overwrite":  # an empty file is still created
+                    args = files.write_call(remote_path, content, mode, binary=not text)
+                    request_id = (self._session._call_tool("write_file", args)).request_id
+                done += len(block)
+                mode = "append"
+                if progress is not None and block:
+                    progress(done, total)
+                if not block:
+                    break
         except CALL_FAILURES as exc:
-            return FileTransferResult.failed_after(exc, done)
+            return FileTransferResult.failed_after(files.not_found(exc, remote_path, "write_file"), done)
         return FileTransferResult(request_id=request_id, size=done)
 
     def download_file(
@@ -224,24 +323,21 @@ class FileSystem:
         partial = target.with_name(f".{target.name}.part")
         done = 0
         try:
-            output = self._session._call_tool("get_file_info", args)
-            info = files.file_info(output.text)
-            if info.is_directory:
-                raise ToolError("read_file", f"{remote_path} is a directory", request_id=output.request_id)
+            size, request_id = self._size_of_file(args)
             with partial.open("wb") as f:
-                for offset, length in files.read_ranges(info.size, chunk_size):
-                    chunk = {**args, "offset": offset, "length": length, "format": "binary"}
-                    output = self._session._call_tool("read_file", chunk)
-                    block = files.decode_binary(output.text)
+                for offset, length in files.read_ranges(size, chunk_size):
+                    block, request_id = self._read_block(args, offset, length)
                     f.write(block)
                     done += len(block)
                     if progress is not None:
-                        progress(done, info.size)
+                        progress(done, size)
             os.replace(partial, target)
         except (*CALL_FAILURES, OSError) as exc:
             partial.unlink(missing_ok=True)
             error = (
-                exc if isinstance(exc, AgentBayError) else InvalidInputError(f"Cannot write {target}: {exc}")
+                files.not_found(exc, remote_path, "read_file")
+                if isinstance(exc, AgentBayError)
+                else InvalidInputError(f"Cannot write {target}: {exc}")
             )
             return FileTransferResult.failed_after(error, done)
-        return FileTransferResult(request_id=output.request_id, size=done)
+        return FileTransferResult(request_id=request_id, size=done)
