@@ -21,6 +21,7 @@ import contextlib
 import difflib
 import errno
 import fnmatch
+import functools
 import os
 import posixpath
 import stat
@@ -42,7 +43,9 @@ MAX_READ_BYTES = 64 * 1024 * 1024
 MAX_MULTI_READ_BYTES = 64 * 1024 * 1024
 
 _FILE_FLAGS = os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
-_GLOB_CHARS = frozenset("*?[")
+#: A `search_files` pattern with one of these is a glob (the official SDK 0.22.3 documents `*` and
+#: `?`); any other pattern is a part of the name, as in the reference filesystem server.
+_GLOB_CHARS = frozenset("*?")
 
 
 # ---- helpers ------------------------------------------------------------------------------------
@@ -455,11 +458,11 @@ def _exclude_patterns(args: dict[str, Any]) -> list[str]:
 
 
 def _name_matcher(pattern: str) -> Callable[[str, str], bool]:
-    """Case-insensitive: a glob when `pattern` has `*?[`, else a substring of the name.
+    """Case-insensitive: a glob when `pattern` has `*` or `?`, else a substring of the name.
 
     The substring rule is the reference server's (`b.txt` finds `/home/wuying/d1/b.txt` in the
-    captures); globs are tried on the name and on the path relative to the search root, and a leading
-    `**/` is dropped for the name test so `**/*.py` means what it looks like.
+    captures, and "" is in every name); globs are tried on the name and on the path relative to the
+    search root, and a leading `**/` is dropped for the name test so `**/*.py` means what it looks like.
     """
     folded = pattern.lower()
     if not _GLOB_CHARS & set(pattern):
@@ -470,18 +473,49 @@ def _name_matcher(pattern: str) -> Callable[[str, str], bool]:
     )
 
 
+def _exclude_matcher(patterns: list[str]) -> Callable[[str], bool]:
+    """Whether a path relative to the search root is excluded, as the reference server decides.
+
+    It tests `minimatch(relative, glob, {dot: true})` with `glob` the pattern itself when it has a
+    `*`, else `**/<pattern>/**`. So a plain name (`node_modules`) leaves out what is below such a
+    directory but not the directory, and `*.log` only applies at the top (`**/*.log` at any depth).
+    Matching is case-sensitive; braces and negation are not supported (the wire splits on commas).
+    """
+    globs = [(p if "*" in p else f"**/{p}/**").split("/") for p in patterns]
+    return lambda rel: any(_glob_segments(rel.split("/"), glob) for glob in globs)
+
+
+def _glob_segments(path: list[str], glob: list[str]) -> bool:
+    """minimatch's rules over `/`-separated segments: `**` is any number of whole segments (at
+    least one when it ends the glob), other segments are fnmatch patterns within one segment.
+
+    Memoized on (segment, glob part), so a glob of many `**` costs polynomial, not exponential, time.
+    """
+
+    @functools.cache
+    def match(at: int, part: int) -> bool:
+        if part == len(glob):
+            return at == len(path)
+        if glob[part] == "**":
+            if part + 1 == len(glob):
+                return at < len(path)
+            return any(match(skip, part + 1) for skip in range(at, len(path) + 1))
+        return at < len(path) and fnmatch.fnmatchcase(path[at], glob[part]) and match(at + 1, part + 1)
+
+    return match(0, 0)
+
+
 def search_files(fs: SessionFS, args: dict[str, Any]) -> str:
     """Paths (canonical session paths) under `path` whose names match `pattern`, one a line.
 
-    Symlinks are listed when their names match but never descended into. Excluded entries (matched
-    by name or relative path against `excludePatterns`) are skipped with everything below them.
-    Replies exactly `No matches found` when nothing matches, which the SDKs turn into a failed result.
+    Symlinks are listed when their names match but never descended into. Excluded entries (see
+    `_exclude_matcher`) are skipped with everything below them. An empty pattern matches every name.
+    Replies exactly `No matches found` when nothing matches, which SDK 0.8/0.9 turn into a failed
+    result and 0.22.3 (and ours) into an empty list.
     """
     raw = get_str(args, "path")
     pattern = get_str(args, "pattern")
-    if pattern == "":
-        raise ToolFailure("Argument 'pattern' must not be empty")
-    excludes = _exclude_patterns(args)
+    excluded = _exclude_matcher(_exclude_patterns(args))
     matches = _name_matcher(pattern)
     location = resolve(fs, raw)
     try:
@@ -503,7 +537,7 @@ def search_files(fs: SessionFS, args: dict[str, Any]) -> str:
                 continue
             name, is_dir = entry
             rel = prefix + name
-            if any(fnmatch.fnmatchcase(name, ex) or fnmatch.fnmatchcase(rel, ex) for ex in excludes):
+            if excluded(rel):
                 continue
             if matches(name, rel):
                 found.append(posixpath.join(base, rel))

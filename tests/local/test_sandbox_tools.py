@@ -532,15 +532,19 @@ def test_search_files(home: Path) -> None:
         "/home/wuying/src/util.PY",
     ]
     assert ok(root, "search_files", path="src", pattern="**/*.txt") == "/home/wuying/src/notes.txt"
+    # The reference server's excludes: `*.log` only at the top, `**/*.log` at any depth.
     both = ok(
         root, "search_files", path="/home/wuying", pattern="a", excludePatterns="*.log, node_modules,src"
     )
-    assert both == "/home/wuying/Main.md"
+    assert both == "/home/wuying/Main.md\n/home/wuying/logs/a.log"
+    deep = ok(root, "search_files", path="/home/wuying", pattern="a", excludePatterns="**/*.log,src,pkg")
+    assert deep == "/home/wuying/Main.md"
     assert ok(root, "search_files", path="/home/wuying", pattern="zzz") == "No matches found"
     assert (
         ok(root, "search_files", path="/home/wuying", pattern="src") == "/home/wuying/src"
     )  # dirs match too
-    assert "pattern" in fails(root, "search_files", path="/home/wuying", pattern="")
+    everything = ok(root, "search_files", path="/home/wuying", pattern="").splitlines()
+    assert len(everything) == 10  # an empty pattern: all 6 files and 4 directories
     assert "excludePatterns" in fails(
         root, "search_files", path="/home/wuying", pattern="a", excludePatterns=3
     )
