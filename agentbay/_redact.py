@@ -1,7 +1,8 @@
-"""Keeps the API key out of everything the SDK builds from a reply: errors, results, logs.
+"""Keeps the API key out of everything the SDK builds from a failed reply: errors and logs.
 
 A gateway or proxy may echo the request it refused (an HTML 400 page quoting the form body, a JSON
-`Message` quoting `Authorization`), so the transport scrubs every reply before anything parses it.
+`Message` quoting `Authorization`), so the transport builds every error from a scrubbed copy of the
+reply. Successful replies are not touched: they are the user's data (a file may hold the key on purpose).
 """
 
 from __future__ import annotations

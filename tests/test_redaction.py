@@ -173,3 +173,14 @@ def test_a_short_key_is_scrubbed_after_bearer_only() -> None:
 def test_a_reply_without_the_key_is_untouched() -> None:
     content = ("héllo " * 1000).encode() + bytes(range(256))
     assert Redactor(KEY).content(content) is content
+
+
+@pytest.mark.parametrize("echo", range(len(echoes())))
+def test_a_successful_reply_is_the_users_data_and_is_returned_as_sent(
+    keyed: Any, fake: FakeService, echo: int
+) -> None:
+    """Only errors are scrubbed: a file or an output that holds the key on purpose comes back intact."""
+    session = keyed.get("s-1").unwrap()
+    fake.tool("read_file", f"AGENTBAY_API_KEY={echoes()[echo]}\n")
+    output = session._call_tool("read_file", {"path": "/home/wuying/.env"})
+    assert output.text == f"AGENTBAY_API_KEY={echoes()[echo]}\n"

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from .. import _wire as wire
 from .._constants import DEFAULT_IMAGE_ID
 from .._exceptions import CALL_FAILURES, NotFoundError, SessionClosedError
@@ -207,6 +209,8 @@ class AsyncSession:
         transport = self._transport
         body = wire.tool_body(transport.auth, self._session_id, name, args)
         output = wire.tool_output(await transport.send(wire.CALL_TOOL, body, timeout=timeout), name)
+        if output.is_error:  # an error text, scrubbed of the API key like every error; data stays as sent
+            output = attrs.evolve(output, text=transport.redact(output.text))
         if check and output.is_error:
             raise output.error()
         return output

@@ -141,7 +141,7 @@ class Transport:
             else:
                 elapsed = (time.monotonic() - started) * 1000
                 try:
-                    reply = op.parse(status, content, headers)
+                    reply = self._parse(op, status, content, headers)
                 except APIError as exc:
                     error = exc
                     logger.debug(
@@ -179,7 +179,7 @@ class Transport:
     def _attempt(
         self, op: Operation[Any], body: Any, timeout: float | None, trace: _Attempt
     ) -> tuple[int, bytes, httpx.Headers]:
-        """One attempt: the reply's status, body (scrubbed of the API key) and headers.
+        """One attempt: the reply's status, body and headers.
 
         httpx's timeouts bound each connect, write and read, not the attempt: a reply trickled in small
         pieces would never time out. So the reply is streamed and the deadline checked after each piece,
@@ -208,7 +208,7 @@ class Transport:
                     pieces.append(piece)
                     if deadline is not None and time.monotonic() > deadline:
                         raise httpx.ReadTimeout(f"the reply was not complete after {timeout:g} s")
-                return response.status_code, self._redact.content(b"".join(pieces)), response.headers
+                return response.status_code, b"".join(pieces), response.headers
         except httpx.TimeoutException as exc:
             cause: httpx.TransportError = exc
             failure = APITimeoutError(self._redact.text(f"{op.action} timed out: {_reason(exc)}"))
@@ -221,6 +221,24 @@ class Transport:
         # Raised here, outside the except blocks, so that only `_chain` decides what the traceback shows.
         self._chain(failure, cause)
         raise failure
+
+    def _parse(self, op: Operation[Any], status: int, content: bytes, headers: httpx.Headers) -> Any:
+        """The reply model, or the `APIError` built from a copy of the reply scrubbed of the API key.
+
+        Only errors are scrubbed: a successful reply is the user's data (a file may hold the key on
+        purpose) and comes back exactly as sent.
+        """
+        if not 200 <= status < 300:
+            return op.parse(status, self._redact.content(content), headers)
+        try:
+            return op.parse(status, content, headers)
+        except APIError:
+            pass  # parsed again below, outside this block: the unscrubbed error must not be its context
+        return op.parse(status, self._redact.content(content), headers)  # raises, scrubbed
+
+    def redact(self, text: str) -> str:
+        """`text` with every form of the API key replaced by ``***``: for errors built from a reply."""
+        return self._redact.text(text)
 
     def _chain(self, error: AgentBayError, exc: BaseException) -> None:
         # The httpx error explains the failure in tracebacks, unless its text quotes the key (h11 may
