@@ -243,7 +243,7 @@ class FileSystem:
 
     def upload_file(
         self,
-        local: str | os.PathLike[str] | IO[bytes],
+        local_path: str | os.PathLike[str] | IO[bytes],
         remote_path: str,
         *,
         progress: ProgressCallback | None = None,
@@ -251,17 +251,17 @@ class FileSystem:
     ) -> FileTransferResult:
         """Copy a local file, or a binary file object, to `remote_path`, streaming it in chunks.
 
-        `local` is a path, or any object with ``read`` giving bytes (``open(p, "rb")``, `io.BytesIO`, a
-        pipe): it is read from where it stands and left open. UTF-8 text travels as text, as
-        `write_file` sends it; other bytes as base64 chunks (``format: binary``), as does the content of
-        a file object that cannot seek (it cannot be looked at twice). `progress(done, total)` is
+        `local_path` is a path, or any object whose ``read`` gives bytes (``open(p, "rb")``,
+        `io.BytesIO`, a pipe): that is read from where it stands and left open. UTF-8 text travels as
+        text, as `write_file` sends it; other bytes as base64 chunks (``format: binary``), as does all
+        of a file object that cannot seek (it cannot be looked at twice). `progress(done, total)` is
         called after each chunk; `total` is -1 when the object cannot tell its size. A failure part-way
         leaves a partial remote file and returns the bytes sent so far with the error.
         """
         remote_path = check_non_empty(remote_path, "remote_path")
         chunk_size = files.check_chunk_size(chunk_size)
         with contextlib.ExitStack() as stack:
-            source, total = _open_source(local, stack)
+            source, total = _open_source(local_path, stack)
             self._session._check_open()
             text = total >= 0 and _is_utf8(source, chunk_size)
             return self._upload(source, total, text, remote_path, progress, chunk_size)
