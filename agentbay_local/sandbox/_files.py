@@ -21,9 +21,9 @@ import contextlib
 import difflib
 import errno
 import fnmatch
-import functools
 import os
 import posixpath
+import re
 import stat
 import time
 from collections.abc import Callable, Iterator
@@ -481,28 +481,51 @@ def _exclude_matcher(patterns: list[str]) -> Callable[[str], bool]:
     directory but not the directory, and `*.log` only applies at the top (`**/*.log` at any depth).
     Matching is case-sensitive; braces and negation are not supported (the wire splits on commas).
     """
-    globs = [(p if "*" in p else f"**/{p}/**").split("/") for p in patterns]
-    return lambda rel: any(_glob_segments(rel.split("/"), glob) for glob in globs)
+    globs = [_Glob(p if "*" in p else f"**/{p}/**") for p in patterns]
+    return lambda rel: any(glob.matches(rel.split("/")) for glob in globs)
 
 
-def _glob_segments(path: list[str], glob: list[str]) -> bool:
-    """minimatch's rules over `/`-separated segments: `**` is any number of whole segments (at
-    least one when it ends the glob), other segments are fnmatch patterns within one segment.
+class _Glob:
+    """A glob with minimatch's rules, for `/`-separated paths: `**` is any number of whole segments
+    (at least one when it ends the glob), any other part an fnmatch pattern within one segment.
 
-    Memoized on (segment, glob part), so a glob of many `**` costs polynomial, not exponential, time.
+    A path's segments run through the parts as through an NFA (a set of positions), so matching
+    takes time linear in the path, however many `**` the glob has.
     """
 
-    @functools.cache
-    def match(at: int, part: int) -> bool:
-        if part == len(glob):
-            return at == len(path)
-        if glob[part] == "**":
-            if part + 1 == len(glob):
-                return at < len(path)
-            return any(match(skip, part + 1) for skip in range(at, len(path) + 1))
-        return at < len(path) and fnmatch.fnmatchcase(path[at], glob[part]) and match(at + 1, part + 1)
+    def __init__(self, glob: str) -> None:
+        # None stands for `**`.
+        self._parts = [None if p == "**" else re.compile(fnmatch.translate(p)) for p in glob.split("/")]
 
-    return match(0, 0)
+    def _with_skips(self, states: set[int]) -> set[int]:
+        # A `**` that is not the last part may match no segment: the part after it is reachable too.
+        todo = list(states)
+        while todo:
+            at = todo.pop()
+            if at < len(self._parts) - 1 and self._parts[at] is None and at + 1 not in states:
+                states.add(at + 1)
+                todo.append(at + 1)
+        return states
+
+    def matches(self, segments: list[str]) -> bool:
+        end = len(self._parts)  # every part matched (or the last `**` took at least one segment)
+        states = self._with_skips({0})
+        for segment in segments:
+            after: set[int] = set()
+            for at in states:
+                if at == end:
+                    continue  # nothing is left to match a further segment
+                part = self._parts[at]
+                if part is None:
+                    after.add(at)
+                    if at == end - 1:
+                        after.add(end)
+                elif part.match(segment):
+                    after.add(at + 1)
+            if not after:
+                return False
+            states = self._with_skips(after)
+        return end in states
 
 
 def search_files(fs: SessionFS, args: dict[str, Any]) -> str:
