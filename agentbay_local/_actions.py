@@ -22,7 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from . import _params as p
 from ._errors import context_not_found, invalid_parameter, missing_parameter, session_not_found
 from ._store import RUNNING, ContextRow, SessionRow, SessionSummary, Store
-from ._tools import ToolHandler, ToolIndex, tool_result, unavailable
+from ._tools import ToolHandler, ToolIndex, ToolRunner, tool_result, unavailable
 from .sandbox import end_session
 
 logger = logging.getLogger("agentbay_local")
@@ -48,6 +48,7 @@ class Actions:
         self.store = store
         self.tools = tools
         self.handlers = handlers
+        self.runner = ToolRunner(handlers)
 
     def _running(self, call: Call) -> SessionRow:
         row = self.store.get_running(call.owner, p.required(call.params, "SessionId"))
@@ -304,10 +305,16 @@ class Actions:
         reason = unavailable(name, self.tools, self.handlers)
         if reason is not None:
             return {"Data": tool_result(reason, True)}
-        handler = self.handlers[name]
         try:
-            # Tools block (commands, file I/O): keep them off the event loop.
-            text, is_error = await run_in_threadpool(handler, self.store.session_dir(session_id), args)
+            text, is_error = await self.runner.run(
+                name,
+                call.owner,
+                session_id,
+                self.store.session_dir(session_id),
+                args,
+                # Sent by 0.22.3 and later (and our SDK), whose clients parse the structured replies.
+                structured="AutoGenSession" in params,
+            )
         except Exception as exc:
             logger.exception("tool %s failed", name)
             return {"Data": tool_result(f"tool {name} failed: {type(exc).__name__}: {exc}", True)}

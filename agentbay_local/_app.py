@@ -48,7 +48,7 @@ from ._form import parse_form
 from ._proxy import DEFAULT_TIMEOUT_S, PortProxy
 from ._store import RUNNING, Store, hash_key, load_or_create_key
 from ._tools import TOOL_HANDLERS, ToolHandler, ToolIndex
-from .sandbox import end_all
+from .sandbox import check_sandbox, end_all
 
 logger = logging.getLogger("agentbay_local")
 
@@ -330,6 +330,8 @@ def build_app(service: LocalService) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # Probe the shell's sandbox now, so that a missing bubblewrap is said at start-up.
+        await run_in_threadpool(check_sandbox)
         try:
             yield
         finally:

@@ -5,26 +5,47 @@ of its `Args`), so the local server lists exactly the tools the spec describes. 
 handlers in `TOOL_HANDLERS`; a later piece adds `shell` and the file tools there without touching the
 routing. A tool that is in the index without a handler answers `isError: true`, which the SDKs surface
 as a failed result rather than a transport error.
+
+`ToolRunner` runs a handler: a coroutine function (`shell`) on the event loop, where waiting for a
+command holds no thread; a plain function (the file tools: short) in the thread pool. Commands are
+bounded: at most `MAX_COMMANDS_PER_SESSION` run at once in a session and `MAX_COMMANDS_PER_KEY` for
+one API key. One more is refused at once with a tool error that says so, rather than queued: a queued
+command would spend its timeout waiting unseen, and the caller knows best whether to wait or give up.
 """
 
 from __future__ import annotations
 
+import inspect
 import json
 import threading
-from collections.abc import Callable, Mapping
+from collections import Counter
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml  # type: ignore[import-untyped, unused-ignore]  # types-PyYAML is not a dependency
+from starlette.concurrency import run_in_threadpool
 
-from .sandbox import TOOLS
+from .sandbox import ASYNC_TOOLS, TOOLS, shell_structured_async
 
 #: A tool implementation: (the session's directory, the parsed Args object) -> (text, is_error).
-#: It runs in a worker thread, so it may block (a command, a file read).
-ToolHandler = Callable[[Path, dict[str, Any]], tuple[str, bool]]
+#: A plain function runs in a worker thread, so it may block (a file read); a coroutine function runs
+#: on the event loop and must not block (a command, waiting on its pipes and its exit).
+ToolHandler = Callable[[Path, dict[str, Any]], tuple[str, bool] | Awaitable[tuple[str, bool]]]
 
 #: The tools this server implements, by name. Filled by the modules that implement them.
-TOOL_HANDLERS: dict[str, ToolHandler] = dict(TOOLS)
+TOOL_HANDLERS: dict[str, ToolHandler] = {**TOOLS, **ASYNC_TOOLS}
+
+#: Handlers with a variant that replies in a structured form, for clients that parse it: `shell`'s
+#: JSON `{"stdout", "stderr", "exit_code", ...}` (see `sandbox._shell`). By identity, so that a handler
+#: put in `TOOL_HANDLERS` in their place is called as it is.
+STRUCTURED_VARIANTS: dict[ToolHandler, ToolHandler] = {ASYNC_TOOLS["shell"]: shell_structured_async}
+
+#: The tools that are commands, which the bounds below count.
+COMMAND_TOOLS = frozenset({"shell"})
+#: How many commands may run at once in one session, and for one API key (read when a server starts).
+MAX_COMMANDS_PER_SESSION = 16
+MAX_COMMANDS_PER_KEY = 128
 
 _SPEC_NAME = "agentbay.yaml"
 _SERVER_NAME = "mcp-server"
@@ -105,6 +126,68 @@ class ToolIndex:
 def tool_result(text: str, is_error: bool) -> dict[str, Any]:
     """CallMcpTool's `Data`: an MCP tool result with one text item."""
     return {"content": [{"type": "text", "text": text}], "isError": is_error}
+
+
+class ToolRunner:
+    """Runs tool handlers (see the module docstring); the counts live on the event loop (no lock)."""
+
+    def __init__(self, handlers: Mapping[str, ToolHandler]) -> None:
+        self.handlers = handlers  # by reference: handlers registered later are found
+        self.per_session = MAX_COMMANDS_PER_SESSION
+        self.per_key = MAX_COMMANDS_PER_KEY
+        self._sessions: Counter[str] = Counter()
+        self._keys: Counter[str] = Counter()
+
+    def _refusal(self, owner: str, session_id: str) -> str | None:
+        if self._sessions[session_id] >= self.per_session:
+            return (
+                f"Too many commands running in this session: at most {self.per_session} at once. "
+                "Try again when one has ended."
+            )
+        if self._keys[owner] >= self.per_key:
+            return (
+                f"Too many commands running for this API key: at most {self.per_key} at once, "
+                "across its sessions. Try again when one has ended."
+            )
+        return None
+
+    async def run(
+        self,
+        name: str,
+        owner: str,
+        session_id: str,
+        session_dir: Path,
+        args: dict[str, Any],
+        *,
+        structured: bool = False,
+    ) -> tuple[str, bool]:
+        """Call the handler of `name` (which must have one); `structured` picks its structured variant
+        if it has one. A handler's exception propagates."""
+        handler = self.handlers[name]
+        if structured:
+            handler = STRUCTURED_VARIANTS.get(handler, handler)
+        if name not in COMMAND_TOOLS:
+            return await _call(handler, session_dir, args)
+        refusal = self._refusal(owner, session_id)
+        if refusal is not None:
+            return refusal, True
+        self._sessions[session_id] += 1
+        self._keys[owner] += 1
+        try:
+            return await _call(handler, session_dir, args)
+        finally:
+            for counts, key in ((self._sessions, session_id), (self._keys, owner)):
+                counts[key] -= 1
+                if not counts[key]:
+                    del counts[key]
+
+
+async def _call(handler: ToolHandler, session_dir: Path, args: dict[str, Any]) -> tuple[str, bool]:
+    if inspect.iscoroutinefunction(handler):
+        result: tuple[str, bool] = await handler(session_dir, args)
+        return result
+    # Blocking (file I/O): keep it off the event loop.
+    return await run_in_threadpool(handler, session_dir, args)  # type: ignore[arg-type]
 
 
 def unavailable(name: str, index: ToolIndex, handlers: Mapping[str, ToolHandler]) -> str | None:

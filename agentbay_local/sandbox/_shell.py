@@ -37,9 +37,14 @@ timeout the command's process group is SIGKILLed (its shell and the background c
 in its group; bwrap's --new-session gives each command a group of its own), and the reply is exactly
 `Command timed out after <timeout_ms> ms` (the SDK facade builds `CommandTimeoutError` on it).
 
-Output. stdout and stderr are read as they come, each capped at 1 MiB (the rest is drained and
-dropped, so a chatty command never blocks on a full pipe); a capped stream ends in
-`\\n[output truncated]`.
+Waiting costs no thread. A command is started in a small pool of its own (`_STARTER`: checks, the
+fork, a new session's sandbox), then its pipes are read by the event loop and its exit is awaited
+through a pidfd, so a thousand `sleep`s hold no thread and file tools stay fast whatever runs.
+`shell_async` is the tool; `shell` runs it to completion for a caller without an event loop.
+
+Output. stdout and stderr are read as they come, each kept up to `MAX_OUTPUT_BYTES` (64 MiB); the
+rest is counted and dropped, so a chatty command never blocks on a full pipe and memory stays
+bounded. A capped stream ends in `\\n[output truncated]`, and the JSON reply says so.
 
 Reply format (justified by wire/tools/shell.json and wire/errors.json):
 - Exit status 0: the raw text `stdout + stderr`, `isError: false`. SDK 0.8.0 and 0.9.0 take the text
@@ -54,12 +59,17 @@ Reply format (justified by wire/tools/shell.json and wire/errors.json):
   0.22.3 gives it `exit_code` 1.
   A raw-text, `isError: false` reply would make all three report success with the exit status lost.
   0.8.0/0.9.0 show it as `error_message = "Error in response: {...json...}"`.
-- `shell_structured` (not in `TOOLS`) always replies with the JSON, for a caller that knows its client
-  parses it (0.22.3 and later send `AutoGenSession` in the form, 0.8/0.9 do not).
+- `shell_structured` (not in `TOOLS`) always replies with the JSON, stdout and stderr apart, for a
+  caller that knows its client parses it (0.22.3 and later, and our SDK, send `AutoGenSession` in the
+  form; 0.8/0.9 do not). With exit status 0 it is `isError: false`, which 0.22.3 parses the same way.
+- The JSON carries three keys of ours beside the official three, which 0.22.3 ignores (it reads only
+  `stdout`, `stderr`, `exit_code`, `errorCode`, `traceId`): `truncated` (a stream was capped) and
+  `stdout_bytes` / `stderr_bytes` (every byte the command wrote to each, kept or not).
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import logging
@@ -73,6 +83,8 @@ import tempfile
 import threading
 import time
 import warnings
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -88,16 +100,20 @@ __all__ = [
     "SandboxWarning",
     "ShellResult",
     "bwrap_executable",
+    "check_sandbox",
     "run_command",
     "shell",
+    "shell_async",
     "shell_structured",
+    "shell_structured_async",
 ]
 
 logger = logging.getLogger("agentbay_local.sandbox")
 
 DEFAULT_TIMEOUT_MS = 50_000
 MAX_TIMEOUT_MS = 60 * 60 * 1000
-MAX_OUTPUT_BYTES = 1 << 20
+#: What is kept of each of stdout and stderr; the rest is counted and dropped.
+MAX_OUTPUT_BYTES = 64 << 20
 TRUNCATION_MARK = "\n[output truncated]"
 BASE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 #: After the shell exits, how long to keep reading output that is still on its way; a background process
@@ -113,6 +129,11 @@ _HOLDER_START_TIMEOUT_S = 10.0
 _HOLDER_SCRIPT = "printf r; exec >&-; while read -r _; do :; done; kill -KILL -1 2>/dev/null"
 _PROBE_TIMEOUT_S = 10.0
 _READ_CHUNK = 64 * 1024
+#: How often an exit is polled where there is no pidfd (Linux < 5.3).
+_POLL_S = 0.05
+#: Threads that start commands (argument checks, a fork, a new session's sandbox): short work, and
+#: never the server's own pool, so file tools never wait behind commands starting.
+_STARTER = ThreadPoolExecutor(max_workers=8, thread_name_prefix="agentbay-shell-start")
 # Host directories the sandbox sees read-only (those that exist); a symlink (merged /usr) stays one.
 _SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/etc")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -124,12 +145,17 @@ class SandboxWarning(UserWarning):
 
 @dataclass(frozen=True)
 class ShellResult:
-    """What a command did. `exit_code` follows the shell's convention: 128 + N for a signal N."""
+    """What a command did. `exit_code` follows the shell's convention: 128 + N for a signal N.
+    `stdout_bytes` and `stderr_bytes` count every byte the command wrote, kept or not."""
 
     stdout: str
     stderr: str
     exit_code: int
     timed_out: bool
+    stdout_bytes: int = 0
+    stderr_bytes: int = 0
+    truncated: bool = False
+    """Whether either stream was longer than what was kept (each ends in `TRUNCATION_MARK` then)."""
 
 
 # ---- bubblewrap ---------------------------------------------------------------------------------
@@ -288,7 +314,7 @@ def _probe(bwrap: str) -> str | None:
             try:
                 check = "test -d /home/wuying && test -d /tmp && test $$ != 1"
                 proc, report = _start_in(namespace, bwrap, fs, HOME, check, {"PATH": BASE_PATH})
-                done = _collect(proc, _PROBE_TIMEOUT_S, report=report)
+                done = asyncio.run(_collect(proc, _PROBE_TIMEOUT_S, report=report))
             finally:
                 namespace.close()
         except ToolFailure as failure:
@@ -318,6 +344,16 @@ def bwrap_executable() -> str | None:
         return _probe_result
 
 
+def check_sandbox() -> str | None:
+    """Probe for bubblewrap now and, if commands will run on the host, warn now (`SandboxWarning` and a
+    log line, once per process) rather than at the first command. For a server's start-up. Blocks
+    for the probe (once per process, up to seconds): call it from a thread. Returns the bwrap used."""
+    bwrap = bwrap_executable()
+    if bwrap is None:
+        _warn_fallback()
+    return bwrap
+
+
 def _warn_fallback() -> None:
     global _fallback_warned
     if _fallback_warned:
@@ -331,7 +367,7 @@ def _warn_fallback() -> None:
     warnings.warn(message, SandboxWarning, stacklevel=3)
 
 
-# ---- running a command --------------------------------------------------------------------------
+# ---- running a command ---------------------------------------------------------------------------
 
 
 def _kill_group(pgid: int) -> None:
@@ -339,25 +375,17 @@ def _kill_group(pgid: int) -> None:
         os.killpg(pgid, signal.SIGKILL)
 
 
-def _has_exited(pid: int) -> bool:
-    """Whether `pid` has exited, *without* reaping it: while it is a zombie its process-group id
-    cannot be reused, so killing the group afterwards can never hit an unrelated process."""
-    try:
-        info = os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
-    except ChildProcessError:
-        return True
-    return info is not None
-
-
 class _Capture:
-    """One output stream, kept up to a byte cap; the rest is read and dropped."""
+    """One output stream, kept up to a byte cap; the rest is read, counted and dropped."""
 
     def __init__(self, cap: int) -> None:
         self.cap = cap
         self.data = bytearray()
+        self.size = 0  # every byte the command wrote, kept or not
         self.truncated = False
 
     def feed(self, chunk: bytes) -> None:
+        self.size += len(chunk)
         room = self.cap - len(self.data)
         if len(chunk) > room:
             self.truncated = True
@@ -365,10 +393,14 @@ class _Capture:
         self.data += chunk
 
     def text(self) -> str:
-        data = bytes(self.data)
-        if self.truncated:
-            data = _utf8.trim_partial_tail(data)
-        text = data.decode("utf-8", errors="replace")
+        """The kept bytes as text (a capped stream ends in `TRUNCATION_MARK`); releases the bytes."""
+        end = len(self.data)
+        if self.truncated:  # never end in half a character
+            tail = bytes(self.data[-4:])
+            end -= len(tail) - len(_utf8.trim_partial_tail(tail))
+        # Decoded from a view: no copy of the bytes on the way (the cap is tens of MiB).
+        text = str(memoryview(self.data)[:end], "utf-8", "replace")
+        self.data = bytearray()
         return text + TRUNCATION_MARK if self.truncated else text
 
 
@@ -379,21 +411,21 @@ class _Report:
         self.fd: int | None = fd
         os.set_blocking(fd, False)
         self.data = bytearray()
+        self.done = False
         self.pid: int | None = None
         self.pid_namespace: int | None = None
 
     def read(self) -> bool:
-        """Read what is there; True once the report is complete or the pipe is done (then closed)."""
+        """Read what is there; True once the report is complete or the pipe is done (`done`)."""
         assert self.fd is not None
-        while True:
+        while not self.done:
             try:
                 chunk = os.read(self.fd, _READ_CHUNK)
             except BlockingIOError:
                 return False
             self.data += chunk
-            if self._parse() or not chunk or len(self.data) > _MAX_INFO_BYTES:
-                self.close()
-                return True
+            self.done = self._parse() or not chunk or len(self.data) > _MAX_INFO_BYTES
+        return True
 
     def _parse(self) -> bool:
         try:
@@ -407,14 +439,14 @@ class _Report:
         return True
 
     def wait(self, timeout_s: float) -> None:
-        """Block up to `timeout_s` for the report."""
+        """Block up to `timeout_s` for the report (the holder's start, in a worker thread)."""
         deadline = time.monotonic() + timeout_s
         with selectors.DefaultSelector() as selector:
             assert self.fd is not None
             selector.register(self.fd, selectors.EVENT_READ)
-            while self.fd is not None and time.monotonic() < deadline:
-                if selector.select(max(deadline - time.monotonic(), 0)) and self.read():
-                    return
+            while not self.done and time.monotonic() < deadline:
+                if selector.select(max(deadline - time.monotonic(), 0)):
+                    self.read()
 
     def close(self) -> None:
         if self.fd is not None:
@@ -439,91 +471,190 @@ def _spawn(
     )
 
 
-def _collect(
+class _Exit:
+    """The exit of a child process, awaited on the event loop without reaping it: while it is a zombie
+    its process-group id cannot be reused, so killing the group afterwards never hits another process.
+
+    A pidfd (Linux 5.3+) becomes readable when the process exits; without one, `waitid(WNOWAIT)` is
+    polled."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, pid: int) -> None:
+        self._loop = loop
+        self._pid = pid
+        self._exited = asyncio.Event()
+        try:
+            self._pidfd: int | None = os.pidfd_open(pid)
+        except OSError:
+            self._pidfd = None
+        else:
+            loop.add_reader(self._pidfd, self._on_exit)
+
+    def _on_exit(self) -> None:
+        if self._pidfd is not None:
+            self._loop.remove_reader(self._pidfd)  # it stays readable: one call is enough
+        self._exited.set()
+
+    def has_exited(self) -> bool:
+        if not self._exited.is_set():
+            try:
+                exited = os.waitid(os.P_PID, self._pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
+            except ChildProcessError:  # reaped already
+                exited = True
+            if exited:
+                self._exited.set()
+        return self._exited.is_set()
+
+    async def wait(self, timeout_s: float) -> bool:
+        """Whether the process exits within `timeout_s`."""
+        deadline = self._loop.time() + timeout_s
+        while not self.has_exited():
+            left = deadline - self._loop.time()
+            if left <= 0:
+                return False
+            wait = left if self._pidfd is not None else min(left, _POLL_S)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._exited.wait(), wait)
+        return True
+
+    def close(self) -> None:
+        if self._pidfd is not None:
+            self._loop.remove_reader(self._pidfd)
+            os.close(self._pidfd)
+            self._pidfd = None
+
+
+class _Readers:
+    """The output pipes (and bwrap's report) read by the event loop as data comes."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self._fds: set[int] = set()
+        self.changed = asyncio.Event()
+
+    def add_stream(self, fd: int, capture: _Capture) -> None:
+        def ready() -> None:
+            try:
+                chunk = os.read(fd, _READ_CHUNK)
+            except BlockingIOError:
+                return
+            except OSError:
+                chunk = b""
+            if chunk:
+                capture.feed(chunk)
+            else:
+                self._remove(fd)
+
+        self._add(fd, ready)
+
+    def add_report(self, report: _Report) -> None:
+        assert report.fd is not None
+        fd = report.fd
+
+        def ready() -> None:
+            if report.read():
+                self._remove(fd)
+
+        self._add(fd, ready)
+
+    def _add(self, fd: int, ready: Callable[[], None]) -> None:
+        os.set_blocking(fd, False)
+        self._fds.add(fd)
+        self._loop.add_reader(fd, ready)
+
+    def _remove(self, fd: int) -> None:
+        if fd in self._fds:
+            self._fds.discard(fd)
+            self._loop.remove_reader(fd)
+            self.changed.set()
+
+    def is_open(self, fd: int) -> bool:
+        return fd in self._fds
+
+    async def wait_closed(self, fds: tuple[int, ...], timeout_s: float) -> None:
+        """Until none of `fds` is still read (their writers closed them), or `timeout_s`."""
+        deadline = self._loop.time() + timeout_s
+        while any(fd in self._fds for fd in fds):
+            self.changed.clear()
+            left = deadline - self._loop.time()
+            if left <= 0:
+                return
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.changed.wait(), left)
+
+    def close(self) -> None:
+        for fd in list(self._fds):
+            self._remove(fd)
+
+
+async def _collect(
     proc: subprocess.Popen[bytes],
     timeout_s: float,
-    cap: int = MAX_OUTPUT_BYTES,
+    cap: int | None = None,
     report: _Report | None = None,
 ) -> ShellResult:
     """Capture `proc`'s output until it exits (plus a short drain), killing its group on timeout.
 
-    `report` is bwrap's info pipe for a sandboxed command: the shell inside runs in a process group of
-    its own (bwrap's --new-session), named by the pid reported there, and a timeout kills that group too.
-    Processes left running are not waited for (nor killed).
+    Nothing blocks: the pipes are read by the event loop and the exit is awaited, so a waiting command
+    holds no thread. `report` is bwrap's info pipe for a sandboxed command: the shell inside runs in a
+    process group of its own (bwrap's --new-session), named by the pid reported there, and a timeout
+    kills that group too. Processes left running are not waited for (nor killed).
     """
     assert proc.stdout is not None and proc.stderr is not None
+    loop = asyncio.get_running_loop()
+    cap = MAX_OUTPUT_BYTES if cap is None else cap
     out, err = _Capture(cap), _Capture(cap)
-    captures = {proc.stdout.fileno(): out, proc.stderr.fileno(): err}
-    deadline = time.monotonic() + timeout_s
-    exited_at: float | None = None
+    streams = (proc.stdout.fileno(), proc.stderr.fileno())
+    readers = _Readers(loop)
+    exit_ = _Exit(loop, proc.pid)
     timed_out = False
-    with selectors.DefaultSelector() as selector:
-        for fd in captures:
-            os.set_blocking(fd, False)
-            selector.register(fd, selectors.EVENT_READ)
-        if report is not None and report.fd is not None:
-            selector.register(report.fd, selectors.EVENT_READ)
-        try:
-            while True:
-                now = time.monotonic()
-                if exited_at is None and _has_exited(proc.pid):
-                    exited_at = now
-                output_open = any(fd in captures for fd in selector.get_map())
-                if exited_at is not None and (not output_open or now >= exited_at + _DRAIN_GRACE_S):
-                    break
-                if exited_at is None and now >= deadline:
-                    timed_out = True
-                    break
-                wake = exited_at + _DRAIN_GRACE_S if exited_at is not None else deadline
-                if not output_open:
-                    # Both pipes closed but the shell is still running: just wait for it (or the deadline).
-                    time.sleep(min(0.05, max(wake - now, 0)))
-                    continue
-                # Wake up now and then to notice the exit while a background process holds a pipe open.
-                for key, _events in selector.select(timeout=min(0.05, max(wake - now, 0))):
-                    fd = int(key.fd)
-                    if report is not None and fd == report.fd:
-                        if report.read():
-                            selector.unregister(fd)
-                        continue
-                    try:
-                        chunk = os.read(fd, _READ_CHUNK)
-                    except BlockingIOError:
-                        continue
-                    if chunk:
-                        captures[fd].feed(chunk)
-                    else:
-                        selector.unregister(fd)
-            if timed_out:
-                if report is not None and report.fd is not None:
-                    # A timeout right at the start: bwrap reports the shell as soon as it has made it.
-                    selector.unregister(report.fd)
-                    report.wait(_INFO_GRACE_S)
-                if report is not None and report.pid is not None:
-                    _kill_group(report.pid)
-                    # Let bwrap reap its shell and exit by itself: killed first, it would leave the
-                    # shell's zombie to the host's init.
-                    with contextlib.suppress(subprocess.TimeoutExpired):
-                        proc.wait(_INFO_GRACE_S)
-                _kill_group(proc.pid)
-        finally:
-            if proc.poll() is None:
-                _kill_group(proc.pid)
-            proc.wait()
-            proc.stdout.close()
-            proc.stderr.close()
-            if report is not None:
-                report.close()
+    try:
+        readers.add_stream(streams[0], out)
+        readers.add_stream(streams[1], err)
+        if report is not None and report.fd is not None and not report.done:
+            readers.add_report(report)
+        if await exit_.wait(timeout_s):
+            # A background child may hold the pipes open: its output is not waited for beyond this.
+            await readers.wait_closed(streams, _DRAIN_GRACE_S)
+        else:
+            timed_out = True
+            if report is not None and report.fd is not None:
+                # A timeout right at the start: bwrap reports the shell as soon as it has made it.
+                await readers.wait_closed((report.fd,), _INFO_GRACE_S)
+            if report is not None and report.pid is not None:
+                _kill_group(report.pid)
+                # Let bwrap reap its shell and exit by itself: killed first, it would leave the
+                # shell's zombie to the host's init.
+                await exit_.wait(_INFO_GRACE_S)
+            _kill_group(proc.pid)
+    finally:
+        readers.close()
+        if not exit_.has_exited():
+            _kill_group(proc.pid)
+        exit_.close()
+        proc.wait()  # exited, or SIGKILLed just now: this returns at once
+        proc.stdout.close()
+        proc.stderr.close()
+        if report is not None:
+            report.close()
     code = proc.returncode
-    return ShellResult(out.text(), err.text(), 128 - code if code < 0 else code, timed_out)
+    return ShellResult(
+        out.text(),
+        err.text(),
+        128 - code if code < 0 else code,
+        timed_out,
+        stdout_bytes=out.size,
+        stderr_bytes=err.size,
+        truncated=out.truncated or err.truncated,
+    )
 
 
 def run_command(
-    argv: list[str], *, env: dict[str, str], cwd: str, timeout_s: float, cap: int = MAX_OUTPUT_BYTES
+    argv: list[str], *, env: dict[str, str], cwd: str, timeout_s: float, cap: int | None = None
 ) -> ShellResult:
     """Run `argv` in a new session (process group), capturing its output until it exits; on timeout
-    its process group is killed. What it leaves running keeps running (and is not tracked)."""
-    return _collect(_spawn(argv, env, cwd), timeout_s, cap)
+    its process group is killed. What it leaves running keeps running (and is not tracked). Blocks
+    (runs an event loop of its own): not for a coroutine."""
+    return asyncio.run(_collect(_spawn(argv, env, cwd), timeout_s, cap))
 
 
 # ---- the tool -----------------------------------------------------------------------------------
@@ -545,7 +676,18 @@ def _parse_envs(args: dict[str, Any]) -> dict[str, str]:
     return dict(envs)
 
 
-def _execute(session_root: Path, args: dict[str, Any]) -> tuple[ShellResult, int]:
+@dataclass(frozen=True)
+class _Started:
+    proc: subprocess.Popen[bytes]
+    report: _Report | None
+    timeout_ms: int
+
+
+def _start(session_root: Path, args: dict[str, Any]) -> _Started:
+    """Check the arguments and start the command (and the session's sandbox if it has none yet).
+
+    Blocking but short (file checks, a fork, a new sandbox's setup): run in `_STARTER`'s threads.
+    """
     command = get_str(args, "command")
     if not command.strip():
         raise ToolFailure("Argument 'command' must not be empty")
@@ -563,7 +705,6 @@ def _execute(session_root: Path, args: dict[str, Any]) -> tuple[ShellResult, int
 
     bwrap = bwrap_executable()
     env = {"PATH": BASE_PATH, "HOME": HOME, "LANG": "C.UTF-8", "USER": "wuying"}
-    timeout_s = timeout_ms / 1000
     if bwrap is None:
         _warn_fallback()
         env.update(HOME=fs.home, TMPDIR=fs.tmp)
@@ -571,13 +712,19 @@ def _execute(session_root: Path, args: dict[str, Any]) -> tuple[ShellResult, int
         with _procs.starting(session_root) as start:
             proc = _start_command(["/bin/sh", "-c", command], env, workdir.host_path)
             start.add_group(proc.pid)  # under the session's hold: a deletion finds the group
-        return _collect(proc, timeout_s), timeout_ms
+        return _Started(proc, None, timeout_ms)
     env.update(envs)
     with _procs.starting(session_root, lambda: _start_namespace(bwrap, fs)) as start:
         assert start.namespace is not None
         # The resolved, symlink-free session path: inside the sandbox it names the directory checked.
         proc, report = _start_in(start.namespace, bwrap, fs, workdir.session_path, command, env)
-    return _collect(proc, timeout_s, report=report), timeout_ms
+    return _Started(proc, report, timeout_ms)
+
+
+async def _execute(session_root: Path, args: dict[str, Any]) -> tuple[ShellResult, int]:
+    started = await asyncio.get_running_loop().run_in_executor(_STARTER, _start, session_root, args)
+    result = await _collect(started.proc, started.timeout_ms / 1000, report=started.report)
+    return result, started.timeout_ms
 
 
 def _start_command(
@@ -593,9 +740,9 @@ def _timed_out(timeout_ms: int) -> str:
     return f"Command timed out after {timeout_ms} ms"
 
 
-def shell(session_root: Path, args: dict[str, Any]) -> tuple[str, bool]:
+async def shell_async(session_root: Path, args: dict[str, Any]) -> tuple[str, bool]:
     """The `shell` tool, in the reply format every official SDK accepts (see the module docstring)."""
-    result, timeout_ms = _execute(session_root, args)
+    result, timeout_ms = await _execute(session_root, args)
     if result.timed_out:
         return _timed_out(timeout_ms), True
     if result.exit_code == 0:
@@ -603,15 +750,28 @@ def shell(session_root: Path, args: dict[str, Any]) -> tuple[str, bool]:
     return _json_reply(result), True
 
 
-def shell_structured(session_root: Path, args: dict[str, Any]) -> tuple[str, bool]:
-    """`shell` replying `{"stdout", "stderr", "exit_code"}` for every exit status (0.22.3+ parse it)."""
-    result, timeout_ms = _execute(session_root, args)
+async def shell_structured_async(session_root: Path, args: dict[str, Any]) -> tuple[str, bool]:
+    """`shell` replying the JSON object for every exit status (for 0.22.3 and later, and our SDK)."""
+    result, timeout_ms = await _execute(session_root, args)
     if result.timed_out:
         return _timed_out(timeout_ms), True
     return _json_reply(result), result.exit_code != 0
 
 
+def shell(session_root: Path, args: dict[str, Any]) -> tuple[str, bool]:
+    """`shell_async`, blocking (for a script or a worker thread: not for a coroutine)."""
+    return asyncio.run(shell_async(session_root, args))
+
+
+def shell_structured(session_root: Path, args: dict[str, Any]) -> tuple[str, bool]:
+    """`shell_structured_async`, blocking (for a script or a worker thread: not for a coroutine)."""
+    return asyncio.run(shell_structured_async(session_root, args))
+
+
 def _json_reply(result: ShellResult) -> str:
-    return json.dumps(
-        {"stdout": result.stdout, "stderr": result.stderr, "exit_code": result.exit_code}, ensure_ascii=False
+    reply: dict[str, Any] = {"stdout": result.stdout, "stderr": result.stderr, "exit_code": result.exit_code}
+    # Ours, beside the official keys (0.22.3 reads only those): how much each stream really wrote.
+    reply.update(
+        truncated=result.truncated, stdout_bytes=result.stdout_bytes, stderr_bytes=result.stderr_bytes
     )
+    return json.dumps(reply, ensure_ascii=False)

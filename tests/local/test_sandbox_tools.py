@@ -944,14 +944,23 @@ def test_shell_stdout_then_stderr(root: Path, mode: str) -> None:
 def test_shell_nonzero_exit_is_a_failure_with_json(root: Path, mode: str) -> None:
     text, is_error = shell(root, "echo out; echo err >&2; exit 3")
     assert is_error
-    assert json.loads(text) == {"stdout": "out\n", "stderr": "err\n", "exit_code": 3}
+    assert json.loads(text) == {
+        "stdout": "out\n",
+        "stderr": "err\n",
+        "exit_code": 3,
+        "truncated": False,
+        "stdout_bytes": 4,
+        "stderr_bytes": 4,
+    }
     text, is_error = shell(root, "kill -9 $$")
     assert is_error and json.loads(text)["exit_code"] == 137
 
 
 def test_shell_structured_replies_json_always(root: Path, mode: str) -> None:
-    text, is_error = shell_structured(root, {"command": "printf hi", "timeout_ms": 5000})
-    assert (json.loads(text), is_error) == ({"stdout": "hi", "stderr": "", "exit_code": 0}, False)
+    text, is_error = shell_structured(root, {"command": "printf hi; echo err >&2", "timeout_ms": 5000})
+    reply = {"stdout": "hi", "stderr": "err\n", "exit_code": 0}
+    sizes = {"truncated": False, "stdout_bytes": 2, "stderr_bytes": 4}
+    assert (json.loads(text), is_error) == ({**reply, **sizes}, False)
     text, is_error = shell_structured(root, {"command": "exit 2", "timeout_ms": 5000})
     assert (json.loads(text)["exit_code"], is_error) == (2, True)
 
@@ -1101,14 +1110,23 @@ def test_a_deletion_while_a_command_starts_kills_what_it_starts(
     assert TOOLS["shell"](root, {"command": "echo no"}) == ("The session has been deleted", True)
 
 
-def test_shell_output_is_capped(root: Path, mode: str) -> None:
-    cap = _shell.MAX_OUTPUT_BYTES
-    text, is_error = shell(
-        root, "head -c 3000000 /dev/zero | tr '\\0' a; head -c 2000000 /dev/zero | tr '\\0' b >&2"
-    )
+def test_shell_output_is_capped(root: Path, mode: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    cap = 1 << 20  # the real cap (64 MiB): tests/integration/test_tools.py
+    monkeypatch.setattr(_shell, "MAX_OUTPUT_BYTES", cap)
+    produce = "head -c 3000000 /dev/zero | tr '\\0' a; head -c 2000000 /dev/zero | tr '\\0' b >&2"
+    text, is_error = shell(root, produce)
     assert not is_error
     mark = "\n[output truncated]"
     assert text == "a" * cap + mark + "b" * cap + mark
+    text, is_error = shell_structured(root, {"command": produce, "timeout_ms": 10_000})
+    assert json.loads(text) == {
+        "stdout": "a" * cap + mark,
+        "stderr": "b" * cap + mark,
+        "exit_code": 0,
+        "truncated": True,
+        "stdout_bytes": 3_000_000,
+        "stderr_bytes": 2_000_000,
+    }
     small, _ = shell(root, "printf abc")
     assert small == "abc"
 
