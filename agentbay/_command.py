@@ -26,7 +26,13 @@ TIMEOUT_PREFIX = "Command timed out"
 @attrs.frozen(kw_only=True)
 class CommandResult(ApiResult):
     """What a shell command did. A non-zero exit is a result: `success` is False and `error` a
-    `NonZeroExitError`; a timeout gives `CommandTimeoutError`."""
+    `NonZeroExitError`; a timeout gives `CommandTimeoutError`.
+
+    Output is capped by the service (the local server keeps 64 MiB of each stream). A capped stream
+    ends in ``"\\n[output truncated]"``, `truncated` is True, and `stdout_bytes` / `stderr_bytes` say
+    how much the command really wrote. Some cloud images reply in raw text, stdout and stderr already
+    joined: then `stdout` is that text, `stderr` is empty, and the sizes are None.
+    """
 
     output: str = ""
     """stdout followed by stderr (the official SDK's `output`)."""
@@ -34,6 +40,12 @@ class CommandResult(ApiResult):
     """The command's exit code; None when it did not finish (timeout, transport failure)."""
     stdout: str = ""
     stderr: str = ""
+    truncated: bool = False
+    """Whether the service cut stdout or stderr short (it says so in its reply)."""
+    stdout_bytes: int | None = None
+    """How many bytes the command wrote to stdout, kept or not; None when the reply does not say."""
+    stderr_bytes: int | None = None
+    """How many bytes the command wrote to stderr, kept or not; None when the reply does not say."""
 
 
 def shell_args(
@@ -66,11 +78,28 @@ def http_timeout(timeout_ms: int) -> float:
     return timeout_ms / 1000 + HTTP_GRACE_S
 
 
-def _payload(text: str) -> tuple[str, str, int | None]:
-    """(stdout, stderr, exit_code) of a reply: the wrapped JSON form some images send, else raw stdout.
+@attrs.frozen
+class _Payload:
+    stdout: str
+    stderr: str
+    exit_code: int | None
+    """None for a raw-text reply, which does not say."""
+    truncated: bool = False
+    stdout_bytes: int | None = None
+    stderr_bytes: int | None = None
+
+
+def _int(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
+def _payload(text: str) -> _Payload:
+    """A reply taken apart: the wrapped JSON form (the local server's, and that of some cloud images),
+    else raw stdout.
 
     The wrapped form is recognised as strictly as the official SDK does, so that a command printing JSON
-    that merely contains a `stdout` key is not mistaken for it.
+    that merely contains a `stdout` key is not mistaken for it. Its keys beyond the official three
+    (`truncated`, `stdout_bytes`, `stderr_bytes`: the local server's) are read when well-typed.
     """
     try:
         data = json.loads(text) if text.startswith("{") else None
@@ -83,17 +112,21 @@ def _payload(text: str) -> tuple[str, str, int | None]:
         if (has_code and (isinstance(out, str) or isinstance(err, str))) or (
             isinstance(out, str) and isinstance(err, str)
         ):
-            return (
+            return _Payload(
                 out if isinstance(out, str) else "",
                 err if isinstance(err, str) else "",
                 code if isinstance(code, int) else 0,
+                truncated=data.get("truncated") is True,
+                stdout_bytes=_int(data.get("stdout_bytes")),
+                stderr_bytes=_int(data.get("stderr_bytes")),
             )
-    return text, "", None
+    return _Payload(text, "", None)
 
 
 def command_result(output: ToolOutput, timeout_ms: int) -> CommandResult:
     """The result of one `shell` call."""
-    stdout, stderr, code = _payload(output.text)
+    payload = _payload(output.text)
+    stdout, stderr, code = payload.stdout, payload.stderr, payload.exit_code
     if not output.is_error:
         exit_code = 0 if code is None else code
         error: ToolError | None = None
@@ -108,6 +141,9 @@ def command_result(output: ToolOutput, timeout_ms: int) -> CommandResult:
             exit_code=exit_code,
             stdout=stdout,
             stderr=stderr,
+            truncated=payload.truncated,
+            stdout_bytes=payload.stdout_bytes,
+            stderr_bytes=payload.stderr_bytes,
         )
     if output.text.startswith(TIMEOUT_PREFIX):
         error = CommandTimeoutError("shell", output.text, request_id=output.request_id)
@@ -125,4 +161,7 @@ def command_result(output: ToolOutput, timeout_ms: int) -> CommandResult:
         exit_code=exit_code,
         stdout=stdout if code is not None else "",
         stderr=stderr,
+        truncated=payload.truncated,
+        stdout_bytes=payload.stdout_bytes,
+        stderr_bytes=payload.stderr_bytes,
     )

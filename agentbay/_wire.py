@@ -379,9 +379,15 @@ class ToolOutput:
 
 
 def tool_body(auth: str, session_id: str, name: str, args: Mapping[str, Any]) -> CallMcpToolRequest:
-    """The CallMcpTool form; `Args` is encoded as the official SDK encodes it."""
+    """The CallMcpTool form; `Args` is encoded as the official SDK encodes it. `AutoGenSession=False`
+    as 0.22.3 sends it on every tool call: it tells the local server that this client parses `shell`'s
+    JSON reply (stdout and stderr apart, truncation), which it keeps from 0.8/0.9 clients."""
     return CallMcpToolRequest(
-        authorization=auth, session_id=session_id, name=name, args=json.dumps(dict(args), ensure_ascii=False)
+        authorization=auth,
+        session_id=session_id,
+        name=name,
+        args=json.dumps(dict(args), ensure_ascii=False),
+        auto_gen_session=False,
     )
 
 

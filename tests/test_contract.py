@@ -279,9 +279,11 @@ OFFICIAL_ONLY = {
     # 0.9.0 mounts a hidden "file-transfer" context into every session it creates.
     "0.9.0": {"PersistenceDataList"},
     # 0.22.3's telemetry, login region and its direct-to-LinkUrl routing fields.
-    "0.22.3": {"SdkStats", "LoginRegionId", "AutoGenSession", "Server"},
+    "0.22.3": {"SdkStats", "LoginRegionId", "Server"},
 }
-OURS_ONLY = {"0.8.0": set(), "0.9.0": set(), "0.22.3": {"VpcResource"}}  # 0.22.3 stopped sending it
+# 0.22.3 stopped sending VpcResource; we send AutoGenSession=False as 0.22.3 does (the local server then
+# gives us shell's structured reply).
+OURS_ONLY = {"0.8.0": {"AutoGenSession"}, "0.9.0": {"AutoGenSession"}, "0.22.3": {"VpcResource"}}
 
 
 def parity_examples() -> list[tuple[str, str, dict[str, Any]]]:

@@ -42,6 +42,8 @@ class Command:
         Returns:
             `CommandResult` with `stdout`, `stderr`, `output` and `exit_code`. A non-zero exit is a
             result with `success=False` and a `NonZeroExitError`; a timeout gives `CommandTimeoutError`.
+            Output the service capped (64 MiB a stream on the local server) has `truncated=True`, and
+            `stdout_bytes` / `stderr_bytes` give the sizes the command wrote.
         """
         args = shell_args(command, timeout_ms, cwd, envs)
         try:

@@ -22,11 +22,31 @@ MiB = 1024 * 1024
 def test_command_output_exit_code_and_stderr(session: Any) -> None:
     ok = session.command.execute_command("echo hello; echo oops >&2")
     assert ok.success and ok.exit_code == 0
-    assert "hello\n" in ok.output and "oops" in ok.output
+    assert (ok.stdout, ok.stderr, ok.output) == ("hello\n", "oops\n", "hello\noops\n")
+    assert (ok.truncated, ok.stdout_bytes, ok.stderr_bytes) == (False, 6, 5)
     failed = session.command.execute_command("echo partial; echo bad >&2; exit 3")
     assert not failed.success and failed.exit_code == 3
     assert failed.stdout == "partial\n" and failed.stderr == "bad\n"
     assert isinstance(failed.error, NonZeroExitError) and failed.error.exit_code == 3
+
+
+def test_a_40_mib_output_round_trips_intact(session: Any) -> None:
+    result = session.command.execute_command("seq 1 5500000; echo done >&2", timeout_ms=60_000)
+    expected = "".join(f"{n}\n" for n in range(1, 5_500_001))
+    assert len(expected) > 40 * MiB
+    assert result.success and result.stdout == expected and result.stderr == "done\n"
+    assert (result.truncated, result.stdout_bytes, result.stderr_bytes) == (False, len(expected), 5)
+
+
+def test_output_over_the_cap_is_truncated_visibly(session: Any) -> None:
+    cap = 64 * MiB  # the local server's, per stream
+    result = session.command.execute_command(
+        f"head -c {cap + 5 * MiB} /dev/zero | tr '\\0' a; printf err >&2", timeout_ms=60_000
+    )
+    assert result.success and result.truncated
+    assert result.stdout_bytes == cap + 5 * MiB and result.stderr_bytes == 3
+    assert len(result.stdout) == cap + len("\n[output truncated]")
+    assert result.stdout.endswith("a\n[output truncated]") and result.stderr == "err"
 
 
 def test_command_cwd_envs_and_default_home(session: Any) -> None:
