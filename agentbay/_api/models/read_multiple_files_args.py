@@ -10,10 +10,11 @@ T = TypeVar("T", bound="ReadMultipleFilesArgs")
 
 @_attrs_define
 class ReadMultipleFilesArgs:
-    """`read_multiple_files`: several files in one call; replies `path:
-    content` sections joined by `
+    """`read_multiple_files`: several files in one call; replies a section per path, in order, joined by `
     ---
-    `.
+    `: `path:
+    content
+    `, or `path: Error - why` for a file it could not read.
 
     """
 

@@ -12,17 +12,19 @@ T = TypeVar("T", bound="SearchFilesArgs")
 
 @_attrs_define
 class SearchFilesArgs:
-    """`search_files`: paths under `path` whose names match `pattern`; replies one path a line, or exactly `No matches
-    found`.
+    """`search_files`: paths under `path` whose names match `pattern` (the reference MCP filesystem server's rules);
+    replies one path a line, or exactly `No matches found`.
 
     """
 
     path: str
     """ An absolute path inside the session, e.g. `/home/wuying/notes.txt` or `/tmp/x`. """
     pattern: str
-    """ A name pattern (glob) or substring. """
+    """ A case-insensitive part of the name (`""` matches every name); with `*` or `?` a glob (0.22.3 documents
+    wildcards). """
     exclude_patterns: list[str] | str | Unset = UNSET
-    """ Glob patterns to leave out; a comma-joined string (0.9+) or a list (0.8). """
+    """ Globs (minimatch, on the path relative to `path`) to leave out with everything below; one without `*` means
+    `**/<it>/**`. A comma-joined string (0.9+) or a list (0.8). """
 
     def to_dict(self) -> dict[str, Any]:
         path = self.path

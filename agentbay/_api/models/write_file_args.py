@@ -17,7 +17,10 @@ T = TypeVar("T", bound="WriteFileArgs")
 
 @_attrs_define
 class WriteFileArgs:
-    """`write_file`: write text; content over about 50 KiB travels as a first chunk with `mode`, then `append` chunks."""
+    """`write_file`: write text (or bytes as base64, with `format: binary`); content over about 50 KiB travels as a first
+    chunk with `mode`, then `append` chunks.
+
+    """
 
     path: str
     """ An absolute path inside the session, e.g. `/home/wuying/notes.txt` or `/tmp/x`. """
