@@ -83,7 +83,8 @@ def tests(session: nox.Session) -> None:
     """The test suite with coverage (unit, contract, integration against the local server)."""
     _ensure_bubblewrap(session)
     # The generator is needed by the test that proves the contract tests catch a spec change.
-    session.install("-e", ".[test]", *gen.GENERATOR_DEPS)
+    # mypy: the README's test example must pass `mypy --strict` (tests/test_readme.py).
+    session.install("-e", ".[test]", *gen.GENERATOR_DEPS, *TYPE_DEPS)
     session.run("pytest", "--cov", "--cov-report=term", *session.posargs)
 
 
