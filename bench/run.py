@@ -4,7 +4,9 @@
 - async throughput at concurrency 10 and 50: AsyncAgentBay vs a bare httpx.AsyncClient vs the official
   SDK 0.22.3's AsyncAgentBay;
 - `import agentbay`: wall time and peak RSS, ours vs the official SDK; installed distributions;
-- the local server's own capacity (bare httpx at high concurrency), to tell whether it bounds a figure.
+- the local server's own capacity (bare httpx at high concurrency), to tell whether it bounds a figure;
+- commands on the local server (`_capacity`): a file read while N sessions run long commands, a burst
+  of 100 sessions (per-step p50/p95), the memory a 100 MiB output costs.
 
 The server runs in its own process, so that it does not share a GIL with the clients measured.
 Prints a table and writes JSON (--out). No figure here is asserted: targets are reported beside them.
@@ -31,6 +33,7 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
+import _capacity  # noqa: E402  # bench/ is on sys.path: this file runs as a script
 import official_sdk  # noqa: E402
 
 from agentbay import AgentBay, AsyncAgentBay  # noqa: E402
@@ -46,7 +49,8 @@ def free_port() -> int:
 
 
 @contextmanager
-def server_process() -> Iterator[str]:
+def server_process(pids: list[int] | None = None) -> Iterator[str]:
+    """A local server in a process of its own (its pid appended to `pids`); yields its endpoint."""
     port = free_port()
     with tempfile.TemporaryDirectory() as state:
         proc = subprocess.Popen(
@@ -54,6 +58,8 @@ def server_process() -> Iterator[str]:
              "--state-dir", state, "--api-key", KEY],
             stdout=subprocess.DEVNULL,
         )  # fmt: skip
+        if pids is not None:
+            pids.append(proc.pid)
         endpoint = f"http://127.0.0.1:{port}"
         try:
             for _ in range(200):
@@ -290,6 +296,10 @@ def main() -> None:
         results["server_capacity_calls_s"] = asyncio.run(raw_capacity(endpoint, 50, args.seconds))
         results["shell_echo"] = shell_latency(endpoint, 100)
         results["transfer_10mib"] = {f"chunk_{k}k": transfer(endpoint, 10, k) for k in (50, 1024)}
+    # Commands and bursts on a server of their own: long commands, and the memory peak, are theirs.
+    pids: list[int] = []
+    with server_process(pids) as endpoint:
+        results["capacity"] = _capacity.run_all(endpoint, KEY, pids[0])
 
     # Our import is measured where a user has it: a fresh venv with `pip install agentbay` alone.
     with fresh_venv(str(ROOT)) as (python, count):
@@ -335,6 +345,7 @@ def print_table(r: dict[str, Any]) -> None:
                  "≤ 35"))  # fmt: skip
     d = r["distributions"]
     rows.append(("installed distributions", str(d["ours"]), f"official {d['official']}", "", ""))
+    rows.extend(_capacity.rows(r["capacity"]))
     widths = [max(len(row[k]) for row in rows) for k in range(5)]
     header = ("measure", "ours", "baseline", "comparison", "target")
     widths = [max(w, len(h)) for w, h in zip(widths, header, strict=True)]
