@@ -484,7 +484,7 @@ class _Exit:
         self._exited = asyncio.Event()
         try:
             self._pidfd: int | None = os.pidfd_open(pid)
-        except OSError:
+        except (AttributeError, OSError):  # not Linux, or Linux < 5.3
             self._pidfd = None
         else:
             loop.add_reader(self._pidfd, self._on_exit)

@@ -15,7 +15,7 @@ import pytest
 
 from agentbay import AsyncAgentBay, AsyncSession
 from agentbay_local import LocalServer, _tools
-from agentbay_local.sandbox import SandboxWarning, _shell
+from agentbay_local.sandbox import TOOLS, SandboxWarning, _shell, end_session
 
 from ._wire import KEY, OTHER_KEY, Wire
 
@@ -179,3 +179,17 @@ def test_no_sandbox_is_said_once_at_start_up(state_dir: Path, monkeypatch: pytes
 
         assert asyncio.run(command()) == "ran\n"
     assert not [w for w in later if issubclass(w.category, SandboxWarning)]
+
+
+def test_exits_are_polled_where_there_is_no_pidfd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_pidfd(pid: int, flags: int = 0) -> int:
+        raise OSError(38, "Function not implemented")  # Linux < 5.3
+
+    monkeypatch.setattr(os, "pidfd_open", no_pidfd)
+    run = TOOLS["shell"]
+    try:
+        assert run(tmp_path, {"command": "sleep 0.2; echo done", "timeout_ms": 10_000}) == ("done\n", False)
+        timed_out = run(tmp_path, {"command": "sleep 10", "timeout_ms": 300})
+        assert timed_out == ("Command timed out after 300 ms", True)
+    finally:
+        end_session(tmp_path)
