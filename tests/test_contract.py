@@ -97,6 +97,24 @@ def scenario(bay: Any, fake: FakeService, tmp: Path) -> None:
 # ---- (a) -----------------------------------------------------------------------------------------
 
 
+# Spec operations whose facade methods are being written (issue 8): remove each one as its method
+# lands and the scenario reaches it; the test below fails for a pending operation that is reached.
+PENDING = {
+    # H1 (agent_bay.context)
+    "GetContext",
+    "ListContexts",
+    "ModifyContext",
+    "DeleteContext",
+    "GetContextFileUploadUrl",
+    "GetContextFileDownloadUrl",
+    "DescribeContextFiles",
+    "DeleteContextFile",
+    # H2 (session.context)
+    "GetContextInfo",
+    "SyncContext",
+}
+
+
 def test_every_spec_operation_is_reached_and_every_request_names_one(
     bay: Any, fake: FakeService, tmp_path: Path
 ) -> None:
@@ -104,7 +122,8 @@ def test_every_spec_operation_is_reached_and_every_request_names_one(
     sent = set(fake.actions())
     spec_ops = set(_spec.operations())
     assert sent - spec_ops == set(), "the facade sent actions the spec does not describe"
-    assert spec_ops - sent == set(), "spec operations no facade method reaches"
+    assert spec_ops - sent - PENDING == set(), "spec operations no facade method reaches"
+    assert sent & PENDING == set(), "reached now: remove from PENDING"
     tools = {name for name, _ in fake.tools()}
     assert tools == set(_spec.tool_index()), "tools the facade calls vs the spec's x-mcp-tools index"
 

@@ -4,13 +4,28 @@ from .authorized import Authorized
 from .call_mcp_tool_data import CallMcpToolData
 from .call_mcp_tool_request import CallMcpToolRequest
 from .call_mcp_tool_response import CallMcpToolResponse
+from .context_data import ContextData
+from .context_file_data import ContextFileData
+from .context_file_request import ContextFileRequest
 from .create_mcp_session_data import CreateMcpSessionData
 from .create_mcp_session_request import CreateMcpSessionRequest
 from .create_mcp_session_response import CreateMcpSessionResponse
+from .delete_context_request import DeleteContextRequest
+from .describe_context_files_request import DescribeContextFilesRequest
+from .describe_context_files_response import DescribeContextFilesResponse
 from .desktop_info import DesktopInfo
 from .edit_file_args import EditFileArgs
 from .edit_file_args_edits_item import EditFileArgsEditsItem
 from .error_response import ErrorResponse
+from .file_url_data import FileUrlData
+from .get_context_file_download_url_response import GetContextFileDownloadUrlResponse
+from .get_context_file_upload_url_response import GetContextFileUploadUrlResponse
+from .get_context_info_data import GetContextInfoData
+from .get_context_info_request import GetContextInfoRequest
+from .get_context_info_request_task_type import GetContextInfoRequestTaskType
+from .get_context_info_response import GetContextInfoResponse
+from .get_context_request import GetContextRequest
+from .get_context_response import GetContextResponse
 from .get_label_data import GetLabelData
 from .get_label_request import GetLabelRequest
 from .get_label_response import GetLabelResponse
@@ -21,13 +36,17 @@ from .get_mcp_resource_data import GetMcpResourceData
 from .get_mcp_resource_response import GetMcpResourceResponse
 from .get_session_data import GetSessionData
 from .get_session_response import GetSessionResponse
+from .list_contexts_request import ListContextsRequest
+from .list_contexts_response import ListContextsResponse
 from .list_mcp_tools_request import ListMcpToolsRequest
 from .list_mcp_tools_response import ListMcpToolsResponse
 from .list_session_request import ListSessionRequest
 from .list_session_response import ListSessionResponse
 from .mcp_content import McpContent
+from .modify_context_request import ModifyContextRequest
 from .move_file_args import MoveFileArgs
 from .path_args import PathArgs
+from .persistence_data import PersistenceData
 from .read_file_args import ReadFileArgs
 from .read_file_args_format import ReadFileArgsFormat
 from .read_multiple_files_args import ReadMultipleFilesArgs
@@ -38,6 +57,25 @@ from .session_summary import SessionSummary
 from .set_label_request import SetLabelRequest
 from .shell_args import ShellArgs
 from .shell_args_envs import ShellArgsEnvs
+from .sync_context_request import SyncContextRequest
+from .sync_context_request_mode import SyncContextRequestMode
+from .sync_policy import SyncPolicy
+from .sync_policy_bw_list import SyncPolicyBwList
+from .sync_policy_bw_list_white_lists_item import SyncPolicyBwListWhiteListsItem
+from .sync_policy_delete_policy import SyncPolicyDeletePolicy
+from .sync_policy_download_policy import SyncPolicyDownloadPolicy
+from .sync_policy_download_policy_download_strategy import (
+    SyncPolicyDownloadPolicyDownloadStrategy,
+)
+from .sync_policy_extract_policy import SyncPolicyExtractPolicy
+from .sync_policy_mapping_policy import SyncPolicyMappingPolicy
+from .sync_policy_recycle_policy import SyncPolicyRecyclePolicy
+from .sync_policy_recycle_policy_lifecycle import SyncPolicyRecyclePolicyLifecycle
+from .sync_policy_upload_policy import SyncPolicyUploadPolicy
+from .sync_policy_upload_policy_upload_mode import SyncPolicyUploadPolicyUploadMode
+from .sync_policy_upload_policy_upload_strategy import (
+    SyncPolicyUploadPolicyUploadStrategy,
+)
 from .write_file_args import WriteFileArgs
 from .write_file_args_format import WriteFileArgsFormat
 from .write_file_args_mode import WriteFileArgsMode
@@ -47,13 +85,28 @@ __all__ = (
     "CallMcpToolData",
     "CallMcpToolRequest",
     "CallMcpToolResponse",
+    "ContextData",
+    "ContextFileData",
+    "ContextFileRequest",
     "CreateMcpSessionData",
     "CreateMcpSessionRequest",
     "CreateMcpSessionResponse",
+    "DeleteContextRequest",
+    "DescribeContextFilesRequest",
+    "DescribeContextFilesResponse",
     "DesktopInfo",
     "EditFileArgs",
     "EditFileArgsEditsItem",
     "ErrorResponse",
+    "FileUrlData",
+    "GetContextFileDownloadUrlResponse",
+    "GetContextFileUploadUrlResponse",
+    "GetContextInfoData",
+    "GetContextInfoRequest",
+    "GetContextInfoRequestTaskType",
+    "GetContextInfoResponse",
+    "GetContextRequest",
+    "GetContextResponse",
     "GetLabelData",
     "GetLabelRequest",
     "GetLabelResponse",
@@ -64,13 +117,17 @@ __all__ = (
     "GetMcpResourceResponse",
     "GetSessionData",
     "GetSessionResponse",
+    "ListContextsRequest",
+    "ListContextsResponse",
     "ListMcpToolsRequest",
     "ListMcpToolsResponse",
     "ListSessionRequest",
     "ListSessionResponse",
     "McpContent",
+    "ModifyContextRequest",
     "MoveFileArgs",
     "PathArgs",
+    "PersistenceData",
     "ReadFileArgs",
     "ReadFileArgsFormat",
     "ReadMultipleFilesArgs",
@@ -81,6 +138,21 @@ __all__ = (
     "SetLabelRequest",
     "ShellArgs",
     "ShellArgsEnvs",
+    "SyncContextRequest",
+    "SyncContextRequestMode",
+    "SyncPolicy",
+    "SyncPolicyBwList",
+    "SyncPolicyBwListWhiteListsItem",
+    "SyncPolicyDeletePolicy",
+    "SyncPolicyDownloadPolicy",
+    "SyncPolicyDownloadPolicyDownloadStrategy",
+    "SyncPolicyExtractPolicy",
+    "SyncPolicyMappingPolicy",
+    "SyncPolicyRecyclePolicy",
+    "SyncPolicyRecyclePolicyLifecycle",
+    "SyncPolicyUploadPolicy",
+    "SyncPolicyUploadPolicyUploadMode",
+    "SyncPolicyUploadPolicyUploadStrategy",
     "WriteFileArgs",
     "WriteFileArgsFormat",
     "WriteFileArgsMode",

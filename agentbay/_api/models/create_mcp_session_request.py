@@ -20,7 +20,16 @@ class CreateMcpSessionRequest:
     labels: str | Unset = UNSET
     """ A JSON object of string keys to string values, e.g. `{"project": "demo"}`. """
     persistence_data_list: str | Unset = UNSET
-    """ JSON list of context mounts `[{"ContextId","Path","Policy"}]`; `Policy` is itself a JSON string. """
+    """ The contexts to mount in the new session: a compact JSON list (`separators=(",", ":")`) of
+    `PersistenceData` items `{"ContextId","Path","Policy"}`, e.g.
+    `[{"ContextId":"SdkCtx-1","Path":"/home/wuying/data","Policy":"{\\"uploadPol
+    icy\\": ...}"}]`.
+    `Path` is the absolute sandbox path the context is mounted at; `Policy`, when present, is
+    itself a JSON string (`json.dumps` with default separators) of a `SyncPolicy` object, and is
+    absent for a default mount (0.9.0's file-transfer context). At create, each context is
+    downloaded into its path (a `download` task of `GetContextInfo`); an unknown `ContextId`
+    gives a `Failed` task, not a failed create [assumed for the cloud; the local server does so].
+     """
     mcp_policy_id: str | Unset = UNSET
     """ The MCP policy to apply to the session. """
     vpc_resource: bool | Unset = UNSET

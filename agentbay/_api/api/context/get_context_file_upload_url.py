@@ -1,0 +1,257 @@
+from http import HTTPStatus
+from typing import Any, Literal
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.context_file_request import ContextFileRequest
+from ...models.get_context_file_upload_url_response import (
+    GetContextFileUploadUrlResponse,
+)
+from ...types import UNSET, Response
+
+
+def _get_kwargs(
+    *,
+    body: ContextFileRequest,
+    action: Literal["GetContextFileUploadUrl"] = "GetContextFileUploadUrl",
+    format_: Literal["json"] = "json",
+    version: Literal["2025-05-06"] = "2025-05-06",
+    timestamp: str,
+    signature_nonce: str,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    params: dict[str, Any] = {}
+
+    params["Action"] = action
+
+    params["Format"] = format_
+
+    params["Version"] = version
+
+    params["Timestamp"] = timestamp
+
+    params["SignatureNonce"] = signature_nonce
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/#GetContextFileUploadUrl",
+        "params": params,
+    }
+
+    _kwargs["data"] = body.to_dict()
+    headers["Content-Type"] = "application/x-www-form-urlencoded"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> GetContextFileUploadUrlResponse | None:
+    if response.status_code == 200:
+        response_200 = GetContextFileUploadUrlResponse.from_dict(response.json())
+
+        return response_200
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[GetContextFileUploadUrlResponse]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: ContextFileRequest,
+    action: Literal["GetContextFileUploadUrl"] = "GetContextFileUploadUrl",
+    format_: Literal["json"] = "json",
+    version: Literal["2025-05-06"] = "2025-05-06",
+    timestamp: str,
+    signature_nonce: str,
+) -> Response[GetContextFileUploadUrlResponse]:
+    """A presigned URL to PUT one file of a context.
+
+     The caller then sends `PUT <Url>` with the file's bytes as the body (no other header needed),
+    expecting 200, 201 or 204; the object key is `FilePath`.
+
+    Args:
+        action (Literal['GetContextFileUploadUrl']):  Default: 'GetContextFileUploadUrl'.
+        format_ (Literal['json']):  Default: 'json'.
+        version (Literal['2025-05-06']):  Default: '2025-05-06'.
+        timestamp (str):
+        signature_nonce (str):
+        body (ContextFileRequest): A body that names one file of a context (upload/download URL,
+            delete).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[GetContextFileUploadUrlResponse]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        action=action,
+        format_=format_,
+        version=version,
+        timestamp=timestamp,
+        signature_nonce=signature_nonce,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    body: ContextFileRequest,
+    action: Literal["GetContextFileUploadUrl"] = "GetContextFileUploadUrl",
+    format_: Literal["json"] = "json",
+    version: Literal["2025-05-06"] = "2025-05-06",
+    timestamp: str,
+    signature_nonce: str,
+) -> GetContextFileUploadUrlResponse | None:
+    """A presigned URL to PUT one file of a context.
+
+     The caller then sends `PUT <Url>` with the file's bytes as the body (no other header needed),
+    expecting 200, 201 or 204; the object key is `FilePath`.
+
+    Args:
+        action (Literal['GetContextFileUploadUrl']):  Default: 'GetContextFileUploadUrl'.
+        format_ (Literal['json']):  Default: 'json'.
+        version (Literal['2025-05-06']):  Default: '2025-05-06'.
+        timestamp (str):
+        signature_nonce (str):
+        body (ContextFileRequest): A body that names one file of a context (upload/download URL,
+            delete).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        GetContextFileUploadUrlResponse
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+        action=action,
+        format_=format_,
+        version=version,
+        timestamp=timestamp,
+        signature_nonce=signature_nonce,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: ContextFileRequest,
+    action: Literal["GetContextFileUploadUrl"] = "GetContextFileUploadUrl",
+    format_: Literal["json"] = "json",
+    version: Literal["2025-05-06"] = "2025-05-06",
+    timestamp: str,
+    signature_nonce: str,
+) -> Response[GetContextFileUploadUrlResponse]:
+    """A presigned URL to PUT one file of a context.
+
+     The caller then sends `PUT <Url>` with the file's bytes as the body (no other header needed),
+    expecting 200, 201 or 204; the object key is `FilePath`.
+
+    Args:
+        action (Literal['GetContextFileUploadUrl']):  Default: 'GetContextFileUploadUrl'.
+        format_ (Literal['json']):  Default: 'json'.
+        version (Literal['2025-05-06']):  Default: '2025-05-06'.
+        timestamp (str):
+        signature_nonce (str):
+        body (ContextFileRequest): A body that names one file of a context (upload/download URL,
+            delete).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[GetContextFileUploadUrlResponse]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        action=action,
+        format_=format_,
+        version=version,
+        timestamp=timestamp,
+        signature_nonce=signature_nonce,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    body: ContextFileRequest,
+    action: Literal["GetContextFileUploadUrl"] = "GetContextFileUploadUrl",
+    format_: Literal["json"] = "json",
+    version: Literal["2025-05-06"] = "2025-05-06",
+    timestamp: str,
+    signature_nonce: str,
+) -> GetContextFileUploadUrlResponse | None:
+    """A presigned URL to PUT one file of a context.
+
+     The caller then sends `PUT <Url>` with the file's bytes as the body (no other header needed),
+    expecting 200, 201 or 204; the object key is `FilePath`.
+
+    Args:
+        action (Literal['GetContextFileUploadUrl']):  Default: 'GetContextFileUploadUrl'.
+        format_ (Literal['json']):  Default: 'json'.
+        version (Literal['2025-05-06']):  Default: '2025-05-06'.
+        timestamp (str):
+        signature_nonce (str):
+        body (ContextFileRequest): A body that names one file of a context (upload/download URL,
+            delete).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        GetContextFileUploadUrlResponse
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+            action=action,
+            format_=format_,
+            version=version,
+            timestamp=timestamp,
+            signature_nonce=signature_nonce,
+        )
+    ).parsed

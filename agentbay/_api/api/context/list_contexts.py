@@ -1,0 +1,245 @@
+from http import HTTPStatus
+from typing import Any, Literal
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.list_contexts_request import ListContextsRequest
+from ...models.list_contexts_response import ListContextsResponse
+from ...types import UNSET, Response
+
+
+def _get_kwargs(
+    *,
+    body: ListContextsRequest,
+    action: Literal["ListContexts"] = "ListContexts",
+    format_: Literal["json"] = "json",
+    version: Literal["2025-05-06"] = "2025-05-06",
+    timestamp: str,
+    signature_nonce: str,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    params: dict[str, Any] = {}
+
+    params["Action"] = action
+
+    params["Format"] = format_
+
+    params["Version"] = version
+
+    params["Timestamp"] = timestamp
+
+    params["SignatureNonce"] = signature_nonce
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/#ListContexts",
+        "params": params,
+    }
+
+    _kwargs["data"] = body.to_dict()
+    headers["Content-Type"] = "application/x-www-form-urlencoded"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ListContextsResponse | None:
+    if response.status_code == 200:
+        response_200 = ListContextsResponse.from_dict(response.json())
+
+        return response_200
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ListContextsResponse]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: ListContextsRequest,
+    action: Literal["ListContexts"] = "ListContexts",
+    format_: Literal["json"] = "json",
+    version: Literal["2025-05-06"] = "2025-05-06",
+    timestamp: str,
+    signature_nonce: str,
+) -> Response[ListContextsResponse]:
+    """List the caller's contexts, a page at a time.
+
+     Read-only. `NextToken` of a reply leads to the next page; an empty one ends the list.
+
+    Args:
+        action (Literal['ListContexts']):  Default: 'ListContexts'.
+        format_ (Literal['json']):  Default: 'json'.
+        version (Literal['2025-05-06']):  Default: '2025-05-06'.
+        timestamp (str):
+        signature_nonce (str):
+        body (ListContextsRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ListContextsResponse]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        action=action,
+        format_=format_,
+        version=version,
+        timestamp=timestamp,
+        signature_nonce=signature_nonce,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    body: ListContextsRequest,
+    action: Literal["ListContexts"] = "ListContexts",
+    format_: Literal["json"] = "json",
+    version: Literal["2025-05-06"] = "2025-05-06",
+    timestamp: str,
+    signature_nonce: str,
+) -> ListContextsResponse | None:
+    """List the caller's contexts, a page at a time.
+
+     Read-only. `NextToken` of a reply leads to the next page; an empty one ends the list.
+
+    Args:
+        action (Literal['ListContexts']):  Default: 'ListContexts'.
+        format_ (Literal['json']):  Default: 'json'.
+        version (Literal['2025-05-06']):  Default: '2025-05-06'.
+        timestamp (str):
+        signature_nonce (str):
+        body (ListContextsRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ListContextsResponse
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+        action=action,
+        format_=format_,
+        version=version,
+        timestamp=timestamp,
+        signature_nonce=signature_nonce,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: ListContextsRequest,
+    action: Literal["ListContexts"] = "ListContexts",
+    format_: Literal["json"] = "json",
+    version: Literal["2025-05-06"] = "2025-05-06",
+    timestamp: str,
+    signature_nonce: str,
+) -> Response[ListContextsResponse]:
+    """List the caller's contexts, a page at a time.
+
+     Read-only. `NextToken` of a reply leads to the next page; an empty one ends the list.
+
+    Args:
+        action (Literal['ListContexts']):  Default: 'ListContexts'.
+        format_ (Literal['json']):  Default: 'json'.
+        version (Literal['2025-05-06']):  Default: '2025-05-06'.
+        timestamp (str):
+        signature_nonce (str):
+        body (ListContextsRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ListContextsResponse]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        action=action,
+        format_=format_,
+        version=version,
+        timestamp=timestamp,
+        signature_nonce=signature_nonce,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    body: ListContextsRequest,
+    action: Literal["ListContexts"] = "ListContexts",
+    format_: Literal["json"] = "json",
+    version: Literal["2025-05-06"] = "2025-05-06",
+    timestamp: str,
+    signature_nonce: str,
+) -> ListContextsResponse | None:
+    """List the caller's contexts, a page at a time.
+
+     Read-only. `NextToken` of a reply leads to the next page; an empty one ends the list.
+
+    Args:
+        action (Literal['ListContexts']):  Default: 'ListContexts'.
+        format_ (Literal['json']):  Default: 'json'.
+        version (Literal['2025-05-06']):  Default: '2025-05-06'.
+        timestamp (str):
+        signature_nonce (str):
+        body (ListContextsRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ListContextsResponse
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+            action=action,
+            format_=format_,
+            version=version,
+            timestamp=timestamp,
+            signature_nonce=signature_nonce,
+        )
+    ).parsed

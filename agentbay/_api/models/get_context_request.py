@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Self, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="GetContextRequest")
+
+
+@_attrs_define
+class GetContextRequest:
+    authorization: str
+    """ `Bearer <api key>`. """
+    name: str | Unset = UNSET
+    """ The context's name (unique per account). Sent unless `ContextId` is. """
+    allow_create: bool | Unset = UNSET
+    """ Create the context when no context has this name (sent as `True`/`False`). """
+    context_id: str | Unset = UNSET
+    """ A context's id, as `GetContext` returned it (`SdkCtx-...`). """
+    login_region_id: str | Unset = UNSET
+    """ (0.22.3) The region the caller logged in to; 0.22.3 sends it when it creates a context. """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        authorization = self.authorization
+
+        name = self.name
+
+        allow_create = self.allow_create
+
+        context_id = self.context_id
+
+        login_region_id = self.login_region_id
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "Authorization": authorization,
+            }
+        )
+        if name is not UNSET:
+            field_dict["Name"] = name
+        if allow_create is not UNSET:
+            field_dict["AllowCreate"] = allow_create
+        if context_id is not UNSET:
+            field_dict["ContextId"] = context_id
+        if login_region_id is not UNSET:
+            field_dict["LoginRegionId"] = login_region_id
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        d = dict(src_dict)
+        authorization = d.pop("Authorization")
+
+        name = d.pop("Name", UNSET)
+
+        allow_create = d.pop("AllowCreate", UNSET)
+
+        context_id = d.pop("ContextId", UNSET)
+
+        login_region_id = d.pop("LoginRegionId", UNSET)
+
+        get_context_request = cls(
+            authorization=authorization,
+            name=name,
+            allow_create=allow_create,
+            context_id=context_id,
+            login_region_id=login_region_id,
+        )
+
+        get_context_request.additional_properties = d
+        return get_context_request
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
