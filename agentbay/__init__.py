@@ -13,9 +13,19 @@ with AgentBay() as agent_bay:  # AGENTBAY_API_KEY from the environment
 
 from ._async._client import AsyncAgentBay
 from ._async._command import AsyncCommand
+from ._async._contexts import AsyncContextService
 from ._async._filesystem import AsyncFileSystem
 from ._async._session import AsyncSession
 from ._command import CommandResult
+from ._contexts import (
+    Context,
+    ContextFileEntry,
+    ContextFileListResult,
+    ContextListParams,
+    ContextListResult,
+    ContextResult,
+    FileUrlResult,
+)
 from ._exceptions import (
     AgentBayError,
     APIConnectionError,
@@ -48,6 +58,7 @@ from ._files import (
 )
 from ._sync._client import AgentBay
 from ._sync._command import Command
+from ._sync._contexts import ContextService
 from ._sync._filesystem import FileSystem
 from ._sync._session import Session
 from ._types import (
@@ -73,6 +84,7 @@ __all__ = [
     "ApiResult",
     "AsyncAgentBay",
     "AsyncCommand",
+    "AsyncContextService",
     "AsyncFileSystem",
     "AsyncSession",
     "AuthenticationError",
@@ -81,6 +93,13 @@ __all__ = [
     "Command",
     "CommandResult",
     "CommandTimeoutError",
+    "Context",
+    "ContextFileEntry",
+    "ContextFileListResult",
+    "ContextListParams",
+    "ContextListResult",
+    "ContextResult",
+    "ContextService",
     "CreateSessionParams",
     "DeleteResult",
     "DirectoryEntry",
@@ -91,6 +110,7 @@ __all__ = [
     "FileSearchResult",
     "FileSystem",
     "FileTransferResult",
+    "FileUrlResult",
     "InvalidInputError",
     "InvalidParameterError",
     "McpTool",

@@ -8,7 +8,7 @@ from typing import Any
 
 import attrs
 
-from agentbay import AsyncAgentBay, AsyncCommand, AsyncFileSystem, AsyncSession, SessionResult
+from agentbay import SessionResult
 
 
 class Synced:
@@ -23,7 +23,10 @@ class Synced:
         return self._obj
 
     def _wrap(self, value: Any) -> Any:
-        if isinstance(value, AsyncSession | AsyncAgentBay | AsyncCommand | AsyncFileSystem):
+        # Every async facade object (the client, sessions and their managers): its class is an
+        # agentbay `Async*` one.
+        kind = type(value)
+        if kind.__module__.startswith("agentbay") and kind.__name__.startswith("Async"):
             return Synced(value, self._loop)
         if isinstance(value, SessionResult) and value.session is not None:
             return attrs.evolve(value, session=Synced(value.session, self._loop))

@@ -16,6 +16,7 @@ PAIRS = [
     (agentbay.Session, agentbay.AsyncSession),
     (agentbay.Command, agentbay.AsyncCommand),
     (agentbay.FileSystem, agentbay.AsyncFileSystem),
+    (agentbay.ContextService, agentbay.AsyncContextService),
 ]
 
 

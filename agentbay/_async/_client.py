@@ -15,6 +15,7 @@ from .._constants import DEFAULT_IMAGE_ID, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from .._exceptions import CALL_FAILURES, InvalidInputError
 from .._types import CreateSessionParams, DeleteResult, SessionListResult, SessionResult, SessionSummary
 from .._validate import check_labels, check_non_empty
+from ._contexts import AsyncContextService
 from ._session import AsyncSession
 from ._transport import AsyncTransport
 
@@ -101,6 +102,13 @@ class AsyncAgentBay:
     def region_id(self) -> str:
         """The region the client is configured for."""
         return self._config.region_id
+
+    @property
+    def context(self) -> AsyncContextService:
+        """The caller's contexts: named stores of files that outlive sessions."""
+        # Made on each access (it holds nothing but the transport), so a `with_options` clone's
+        # service uses the clone's timeout and retries.
+        return AsyncContextService(self._transport)
 
     async def create(self, params: CreateSessionParams | None = None) -> SessionResult[AsyncSession]:
         """Create a session. Never retried after the request may have reached the service.
