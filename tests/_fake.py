@@ -96,6 +96,20 @@ def _default(sent: Sent) -> dict[str, Any]:
     if sent.action == "CallMcpTool":
         text = _tool_text(sent.form["Name"], json.loads(sent.form["Args"]))
         return envelope({"content": [{"type": "text", "text": text}], "isError": False})
+    if sent.action == "GetContext":
+        cid = sent.form.get("ContextId", "SdkCtx-0123456789abcdef")
+        name = sent.form.get("Name", "ctx")
+        stamp = "2026-11-25T11:34:06Z"
+        context = {"Id": cid, "Name": name, "State": "available", "CreateTime": stamp, "LastUsedTime": stamp,
+                   "OsType": None}  # fmt: skip
+        return envelope(context)
+    if sent.action == "ListContexts":
+        return envelope([], NextToken="", MaxResults=int(sent.form.get("MaxResults", 10)), TotalCount=0)
+    if sent.action in ("GetContextFileUploadUrl", "GetContextFileDownloadUrl"):
+        return envelope({"Url": f"https://files.test/{sent.form['ContextId']}/{sent.form['FilePath']}",
+                         "ExpireTime": 3600})  # fmt: skip
+    if sent.action == "DescribeContextFiles":
+        return envelope([], Count=0)
     return envelope()
 
 

@@ -27,6 +27,8 @@ from agentbay import (
     AgentBay,
     APIError,
     AuthenticationError,
+    Context,
+    ContextListParams,
     CreateSessionParams,
     InvalidParameterError,
     NotFoundError,
@@ -65,6 +67,20 @@ def scenario(bay: Any, fake: FakeService, tmp: Path) -> None:
     bay.list(labels={"a": "b"}, limit=5)
     fake.reply("ListSession", envelope([{"SessionId": "s1"}], NextToken="n1", TotalCount=2))
     list(bay.list_all(page_size=1))
+    contexts = bay.context
+    context = contexts.create("ctx-a").unwrap()
+    contexts.get("ctx-a")
+    contexts.get(context_id=context.id)
+    contexts.list(ContextListParams(max_results=5))
+    fake.reply("ListContexts", envelope([{"Id": "SdkCtx-1", "Name": "a"}], NextToken="n1", TotalCount=2))
+    list(contexts.list_all(page_size=1))
+    context.name = "ctx-b"
+    contexts.update(context)
+    contexts.get_file_upload_url(context.id, "/home/wuying/a.txt")
+    contexts.get_file_download_url(context.id, "/home/wuying/a.txt")
+    contexts.list_files(context.id, "/home/wuying", page_number=2, page_size=10)
+    contexts.delete_file(context.id, "/home/wuying/a.txt")
+    contexts.delete(context)
     session.set_labels({"a": "c"})
     session.get_labels()
     session.info()
@@ -100,15 +116,6 @@ def scenario(bay: Any, fake: FakeService, tmp: Path) -> None:
 # Spec operations whose facade methods are being written (issue 8): remove each one as its method
 # lands and the scenario reaches it; the test below fails for a pending operation that is reached.
 PENDING = {
-    # H1 (agent_bay.context)
-    "GetContext",
-    "ListContexts",
-    "ModifyContext",
-    "DeleteContext",
-    "GetContextFileUploadUrl",
-    "GetContextFileDownloadUrl",
-    "DescribeContextFiles",
-    "DeleteContextFile",
     # H2 (session.context)
     "GetContextInfo",
     "SyncContext",
@@ -225,6 +232,42 @@ CALLS: dict[tuple[str, str], Call] = {
         bay, "session-x", image_id=form["ImageId"]
     ).list_mcp_tools(),
 }
+
+
+def _context_list(bay: Any, fake: FakeService, form: dict[str, str]) -> Any:
+    return bay.context.list(ContextListParams(int(form["MaxResults"]), form.get("NextToken")))
+
+
+CONTEXT_CALLS: dict[tuple[str, str], Call] = {
+    ("GetContext", "context.get(name,create=True)"): lambda bay, fake, form: bay.context.get(
+        form["Name"], create=True
+    ),
+    ("GetContext", "context.get(name) existing"): lambda bay, fake, form: bay.context.get(form["Name"]),
+    ("GetContext", "context.get(context_id=)"): lambda bay, fake, form: bay.context.get(
+        context_id=form["ContextId"]
+    ),
+    ("ListContexts", "context.list()"): lambda bay, fake, form: bay.context.list(),
+    ("ListContexts", "context.list(max_results=1,next_token=1)"): _context_list,
+    ("ModifyContext", "context.update(ctx)"): lambda bay, fake, form: bay.context.update(
+        Context(id=form["Id"], name=form["Name"])
+    ),
+    ("DeleteContext", "context.delete(ctx)"): lambda bay, fake, form: bay.context.delete(
+        Context(id=form["Id"], name="my-ctx")
+    ),
+    ("GetContextFileUploadUrl", "context.get_file_upload_url"): lambda bay, fake, form: (
+        bay.context.get_file_upload_url(form["ContextId"], form["FilePath"])
+    ),
+    ("GetContextFileDownloadUrl", "context.get_file_download_url"): lambda bay, fake, form: (
+        bay.context.get_file_download_url(form["ContextId"], form["FilePath"])
+    ),
+    ("DescribeContextFiles", "context.list_files"): lambda bay, fake, form: bay.context.list_files(
+        form["ContextId"], form["ParentFolderPath"], int(form["PageNumber"]), int(form["PageSize"])
+    ),
+    ("DeleteContextFile", "context.delete_file"): lambda bay, fake, form: bay.context.delete_file(
+        form["ContextId"], form["FilePath"]
+    ),
+}
+CALLS.update(CONTEXT_CALLS)
 
 
 def _args(form: dict[str, str]) -> dict[str, Any]:
@@ -405,6 +448,42 @@ def test_captured_success_replies_parse(
             assert result.total_count == body["TotalCount"]
         if action == "ListMcpTools":
             assert [t.name for t in result.tools] == [t["name"] for t in json.loads(data)]
+        if action in CONTEXT_ACTIONS:
+            check_context_result(action, result, body, example["sdk_result"])
+
+
+CONTEXT_ACTIONS = {action for action, _ in CONTEXT_CALLS}
+
+
+def _official_context(ours: Any, theirs: dict[str, Any]) -> None:
+    assert (ours.id, ours.name) == (theirs["id"], theirs["name"])
+    assert (ours.created_at, ours.last_used_at) == (theirs["created_at"], theirs["last_used_at"])
+    assert ours.state == theirs.get("state", "available")  # 0.22.3 dropped state and os_type
+    assert ours.os_type == theirs.get("os_type")
+
+
+def check_context_result(action: str, result: Any, body: dict[str, Any], official: dict[str, Any]) -> None:
+    """Our result holds what the official SDK's held (`sdk_result` of the capture)."""
+    data = body.get("Data")
+    if action == "GetContext":
+        assert result.context_id == data["Id"] == official["context_id"]
+        _official_context(result.context, official["context"])
+        assert result.unwrap() is result.context
+    elif action == "ListContexts":
+        assert len(result.contexts) == len(official["contexts"]) == len(data)
+        for ours, theirs in zip(result.contexts, official["contexts"], strict=True):
+            _official_context(ours, theirs)
+        assert (result.next_token, result.max_results, result.total_count) == (
+            official["next_token"],
+            official["max_results"],
+            official["total_count"],
+        )
+    elif action in ("GetContextFileUploadUrl", "GetContextFileDownloadUrl"):
+        assert (result.url, result.expire_time) == (official["url"], official["expire_time"])
+    elif action == "DescribeContextFiles":
+        assert result.entries == [] and result.count == official["count"] == 0
+    else:  # ModifyContext, DeleteContext, DeleteContextFile
+        assert result.data is True and official["data"] is True
 
 
 def check_tool_result(tool: str, sdk_call: str, result: Any, text: str, example: dict[str, Any]) -> None:
@@ -470,6 +549,7 @@ ERROR_CASES: dict[str, tuple[Callable[[Any], Any], type[Exception], bool]] = {
         False,
     ),
     "ERR ReleaseMcpSession HTTP200 Success=false": (lambda bay: attach(bay, "s-1").delete(), APIError, False),
+    "ERR GetContext HTTP200 Success=false": (lambda bay: bay.context.get("zzz"), NotFoundError, False),
 }
 ERRORS = [e for e in json.loads((WIRE / "errors.json").read_text()) if e["sdk_call"] in ERROR_CASES]
 
