@@ -16,7 +16,27 @@ from ._async._command import AsyncCommand
 from ._async._contexts import AsyncContextService
 from ._async._filesystem import AsyncFileSystem
 from ._async._session import AsyncSession
+from ._async._session_context import AsyncSessionContext
 from ._command import CommandResult
+from ._context_sync import (
+    BWList,
+    ContextInfoResult,
+    ContextStatusData,
+    ContextSync,
+    ContextSyncResult,
+    DeletePolicy,
+    DownloadPolicy,
+    DownloadStrategy,
+    ExtractPolicy,
+    Lifecycle,
+    MappingPolicy,
+    RecyclePolicy,
+    SyncPolicy,
+    UploadMode,
+    UploadPolicy,
+    UploadStrategy,
+    WhiteList,
+)
 from ._contexts import (
     Context,
     ContextFileEntry,
@@ -33,6 +53,7 @@ from ._exceptions import (
     APITimeoutError,
     AuthenticationError,
     CommandTimeoutError,
+    ContextSyncError,
     InvalidInputError,
     InvalidParameterError,
     NonZeroExitError,
@@ -61,6 +82,7 @@ from ._sync._command import Command
 from ._sync._contexts import ContextService
 from ._sync._filesystem import FileSystem
 from ._sync._session import Session
+from ._sync._session_context import SessionContext
 from ._types import (
     ApiResult,
     CreateSessionParams,
@@ -87,7 +109,9 @@ __all__ = [
     "AsyncContextService",
     "AsyncFileSystem",
     "AsyncSession",
+    "AsyncSessionContext",
     "AuthenticationError",
+    "BWList",
     "BinaryFileContentResult",
     "BoolResult",
     "Command",
@@ -96,14 +120,23 @@ __all__ = [
     "Context",
     "ContextFileEntry",
     "ContextFileListResult",
+    "ContextInfoResult",
     "ContextListParams",
     "ContextListResult",
     "ContextResult",
     "ContextService",
+    "ContextStatusData",
+    "ContextSync",
+    "ContextSyncError",
+    "ContextSyncResult",
     "CreateSessionParams",
+    "DeletePolicy",
     "DeleteResult",
     "DirectoryEntry",
     "DirectoryListResult",
+    "DownloadPolicy",
+    "DownloadStrategy",
+    "ExtractPolicy",
     "FileContentResult",
     "FileInfo",
     "FileInfoResult",
@@ -113,6 +146,8 @@ __all__ = [
     "FileUrlResult",
     "InvalidInputError",
     "InvalidParameterError",
+    "Lifecycle",
+    "MappingPolicy",
     "McpTool",
     "McpToolsResult",
     "MultipleFileContentResult",
@@ -121,15 +156,22 @@ __all__ = [
     "NotFoundError",
     "OperationResult",
     "RateLimitError",
+    "RecyclePolicy",
     "ServerError",
     "Session",
     "SessionClosedError",
+    "SessionContext",
     "SessionInfo",
     "SessionListResult",
     "SessionResult",
     "SessionSummary",
+    "SyncPolicy",
     "ToolError",
     "TransportError",
+    "UploadMode",
+    "UploadPolicy",
+    "UploadStrategy",
+    "WhiteList",
     "__version__",
 ]
 

@@ -20,6 +20,8 @@ AgentBayError
     ├── CommandTimeoutError    a shell command ran past its timeout and was killed
     └── NonZeroExitError       a shell command exited non-zero (`exit_code`, `stderr`); carried by
                                `CommandResult.error`, raised only by `raise_for_error()`
+└── ContextSyncError         a context sync task failed or did not finish in time (`context_id`,
+                             `path`, `task_type`, `status`, `reason`, `timed_out`)
 ```
 
 `error_from_reply` is the one place that turns a reply into an error.
@@ -41,6 +43,7 @@ __all__ = [
     "AgentBayError",
     "AuthenticationError",
     "CommandTimeoutError",
+    "ContextSyncError",
     "InvalidInputError",
     "InvalidParameterError",
     "NoSuchFileError",
@@ -201,6 +204,42 @@ class NonZeroExitError(ToolError):
         super().__init__(
             "shell", f"exit code {exit_code}" + (f": {tail}" if tail else ""), request_id=request_id
         )
+
+
+class ContextSyncError(AgentBayError):
+    """A context sync task (a download at create, an upload or download of `session.context.sync`)
+    failed, or did not finish in time. The call itself succeeded: the service ran the task.
+
+    Attributes:
+        session_id: The session the task ran in.
+        context_id: The context it synced.
+        path: The sandbox path it synced.
+        task_type: ``download`` or ``upload``.
+        status: Its last status (``Failed``; for a timeout ``Pending``, ``Running`` or "" if never seen).
+        reason: The service's error message ("" for a timeout).
+        timed_out: The task did not finish within the wait's timeout.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        session_id: str = "",
+        context_id: str = "",
+        path: str = "",
+        task_type: str = "",
+        status: str = "",
+        reason: str = "",
+        timed_out: bool = False,
+    ) -> None:
+        super().__init__(message)
+        self.session_id = session_id
+        self.context_id = context_id
+        self.path = path
+        self.task_type = task_type
+        self.status = status
+        self.reason = reason
+        self.timed_out = timed_out
 
 
 def _classify(code: str, status: int) -> type[APIError]:

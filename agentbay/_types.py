@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Generic, Self, TypeVar
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 
 import attrs
 
 from ._exceptions import AgentBayError, InvalidInputError
 from ._validate import check_labels
+
+if TYPE_CHECKING:
+    from ._context_sync import ContextSync
 
 __all__ = [
     "ApiResult",
@@ -161,6 +164,18 @@ def _check_optional_str(_: Any, attribute: attrs.Attribute[Any], value: object) 
         raise InvalidInputError(f"Expected a non-empty str or None for `{attribute.name}`, got {value!r}")
 
 
+def _context_syncs(value: Sequence[ContextSync] | None) -> tuple[ContextSync, ...] | None:
+    from ._context_sync import check_context_syncs  # here: that module imports this one
+
+    return None if value is None else check_context_syncs(value)
+
+
+def _sync_timeout(value: float) -> float:
+    from ._context_sync import check_timeout
+
+    return check_timeout(value, "context_sync_timeout")
+
+
 @attrs.frozen(kw_only=True)
 class CreateSessionParams:
     """What to create a session with; every field is optional (the official SDK's names)."""
@@ -173,3 +188,7 @@ class CreateSessionParams:
     """An MCP policy to apply (``McpPolicyId`` on the wire)."""
     is_vpc: bool = False
     """Create the session in the caller's VPC (``VpcResource``)."""
+    context_syncs: Sequence[ContextSync] | None = attrs.field(default=None, converter=_context_syncs)
+    """Contexts to mount (``PersistenceDataList``): `create` waits until each is downloaded."""
+    context_sync_timeout: float = attrs.field(default=300.0, converter=_sync_timeout)
+    """Seconds `create` waits for those downloads; past it the result fails with a `ContextSyncError`."""

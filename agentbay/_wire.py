@@ -60,7 +60,7 @@ from ._api.types import UNSET, Unset
 from ._exceptions import APIError, ServerError, ToolError, error_from_reply
 from ._types import CreateSessionParams, McpTool, SessionInfo, SessionListResult, SessionSummary
 
-__all__ = ["OPERATIONS", "Operation", "ToolOutput"]
+__all__ = ["OPERATIONS", "Operation", "QueryAuth", "ToolOutput"]
 
 
 class _Model(Protocol):
@@ -69,6 +69,14 @@ class _Model(Protocol):
 
 
 R = TypeVar("R", bound=_Model)
+
+
+@attrs.frozen
+class QueryAuth:
+    """The body of an action whose API key travels in the query, not the form (SyncContext)."""
+
+    authorization: str = attrs.field(repr=False)
+    form: Any
 
 
 @attrs.frozen
@@ -83,12 +91,16 @@ class Operation(Generic[R]):
 
     def request(self, body: Any) -> dict[str, Any]:
         """httpx request arguments for one attempt, with a fresh Timestamp and SignatureNonce."""
+        query: dict[str, str] = {}
+        if isinstance(body, QueryAuth):
+            query, body = {"authorization": body.authorization}, body.form
         # The generated `_get_kwargs` is the spec's wire form (URL, const query, form body); calling it
         # rather than the generated `sync`/`asyncio` lets us pass a per-call timeout and own the retries.
         kwargs: dict[str, Any] = self.endpoint._get_kwargs(
             body=body,
             timestamp=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             signature_nonce=secrets.token_hex(16),
+            **query,
         )
         # The same bytes httpx would make of `data`, made faster for the large Args of file transfers.
         kwargs["content"] = encode_form(kwargs.pop("data"))
@@ -209,8 +221,16 @@ def create_body(auth: str, params: CreateSessionParams) -> CreateMcpSessionReque
         image_id=params.image_id if params.image_id is not None else UNSET,
         labels=labels_json(params.labels) if params.labels is not None else UNSET,
         mcp_policy_id=params.policy_id if params.policy_id is not None else UNSET,
+        persistence_data_list=persistence_data_list(params) or UNSET,
         vpc_resource=params.is_vpc,
     )
+
+
+def persistence_data_list(params: CreateSessionParams) -> str:
+    """The PersistenceDataList of `params.context_syncs` ("" for none), as the official SDK encodes it:
+    a compact JSON list (the tea "json" style) of items whose Policy is itself a JSON string."""
+    items = [sync.to_wire() for sync in params.context_syncs or ()]
+    return json.dumps(items, ensure_ascii=False, separators=(",", ":")) if items else ""
 
 
 @attrs.frozen

@@ -12,7 +12,7 @@ import httpx
 from .. import _wire as wire
 from .._config import check_max_retries, check_timeout, resolve_config
 from .._constants import DEFAULT_IMAGE_ID, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
-from .._exceptions import CALL_FAILURES, InvalidInputError
+from .._exceptions import CALL_FAILURES, AgentBayError, InvalidInputError
 from .._types import CreateSessionParams, DeleteResult, SessionListResult, SessionResult, SessionSummary
 from .._validate import check_labels, check_non_empty
 from ._contexts import AsyncContextService
@@ -113,6 +113,11 @@ class AsyncAgentBay:
     async def create(self, params: CreateSessionParams | None = None) -> SessionResult[AsyncSession]:
         """Create a session. Never retried after the request may have reached the service.
 
+        With `params.context_syncs`, it then waits (up to `params.context_sync_timeout`) until each
+        context is downloaded into the session. A download that fails or does not finish makes the
+        result fail with a `ContextSyncError`; the session exists all the same and is on
+        `result.session`: delete it (or use it) yourself, since `unwrap()` raises.
+
         Returns:
             A result whose `session` is the new session; on failure, `success` is False and `error`
             holds the typed error (`result.unwrap()` returns the session or raises it).
@@ -135,6 +140,24 @@ class AsyncAgentBay:
             resource_url=fields.resource_url,
             image_id=params.image_id or DEFAULT_IMAGE_ID,
         )
+        if params.context_syncs:
+            # The session is there: whatever happens to the downloads, the result carries it, so
+            # that the caller can look at it, or delete it.
+            try:
+                outcome = await session.context._wait_for_downloads(
+                    params.context_syncs, params.context_sync_timeout
+                )
+                error: AgentBayError | None = outcome.error
+            except CALL_FAILURES as exc:
+                error = exc
+            if error is not None:
+                return SessionResult(
+                    success=False,
+                    request_id=fields.request_id,
+                    error_message=str(error),
+                    error=error,
+                    session=session,
+                )
         return SessionResult(request_id=fields.request_id, session=session)
 
     async def get(self, session_id: str) -> SessionResult[AsyncSession]:
@@ -216,12 +239,13 @@ class AsyncAgentBay:
                 return
             token = page.next_token
 
-    async def delete(self, session: AsyncSession) -> DeleteResult:
-        """Delete `session`; the same as `session.delete()`: a session already deleted, or gone from
-        the service, counts as deleted (success)."""
+    async def delete(self, session: AsyncSession, sync_context: bool = False) -> DeleteResult:
+        """Delete `session`; the same as `session.delete(sync_context)`: a session already deleted, or
+        gone from the service, counts as deleted (success). With `sync_context`, its contexts are
+        uploaded first, and a failed upload keeps the session (see `AsyncSession.delete`)."""
         if not isinstance(session, AsyncSession):
             raise InvalidInputError(f"Expected a session for `session`, got {session!r}")
-        return await session.delete()
+        return await session.delete(sync_context)
 
     async def aclose(self) -> None:
         """Close the connection pool."""

@@ -16,6 +16,7 @@ from .._types import DeleteResult, McpToolsResult, OperationResult, SessionInfo
 from .._validate import check_labels, check_non_empty, check_port
 from ._command import AsyncCommand
 from ._filesystem import AsyncFileSystem
+from ._session_context import AsyncSessionContext
 
 if TYPE_CHECKING:
     from ._client import AsyncAgentBay
@@ -48,6 +49,7 @@ class AsyncSession:
         self._deleted = False
         self._command: AsyncCommand | None = None
         self._file_system: AsyncFileSystem | None = None
+        self._context: AsyncSessionContext | None = None
 
     def __repr__(self) -> str:
         state = ", deleted" if self._deleted else ""
@@ -90,6 +92,13 @@ class AsyncSession:
         return self._file_system
 
     @property
+    def context(self) -> AsyncSessionContext:
+        """The sync tasks of the contexts mounted in the session: `info()`, `sync()`."""
+        if self._context is None:
+            self._context = AsyncSessionContext(self)
+        return self._context
+
+    @property
     def deleted(self) -> bool:
         """Whether `delete` removed the session (or found it already gone)."""
         return self._deleted
@@ -98,10 +107,16 @@ class AsyncSession:
         if self._deleted:
             raise SessionClosedError(self._session_id)
 
-    async def delete(self) -> DeleteResult:
+    async def delete(self, sync_context: bool = False) -> DeleteResult:
         """Delete the session (ReleaseMcpSession). Idempotent: once the session is gone, whether this
         object, another one or anyone else deleted it, `delete` succeeds (sending nothing if this
         object already deleted it).
+
+        Args:
+            sync_context: First upload the mounted contexts (`context.sync()`) and wait for the
+                uploads (up to 300 s; call `context.sync(timeout=...)` first for another bound). If
+                an upload fails or does not finish, the session is NOT deleted, so that its files are
+                not lost: the result fails with the `ContextSyncError`; retry, or delete without sync.
 
         Returns:
             A successful result, or on failure (the session may still exist) `success` False with the
@@ -109,6 +124,11 @@ class AsyncSession:
         """
         if self._deleted:
             return DeleteResult()
+        if sync_context:
+            synced = await self.context.sync()
+            # A session already gone has nothing to upload: deleting it below succeeds.
+            if synced.error is not None and not isinstance(synced.error, NotFoundError):
+                return DeleteResult.failed(synced.error)
         transport = self._transport
         try:
             reply = await transport.send(

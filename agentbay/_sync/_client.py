@@ -13,7 +13,7 @@ import httpx
 from .. import _wire as wire
 from .._config import check_max_retries, check_timeout, resolve_config
 from .._constants import DEFAULT_IMAGE_ID, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
-from .._exceptions import CALL_FAILURES, InvalidInputError
+from .._exceptions import CALL_FAILURES, AgentBayError, InvalidInputError
 from .._types import CreateSessionParams, DeleteResult, SessionListResult, SessionResult, SessionSummary
 from .._validate import check_labels, check_non_empty
 from ._contexts import ContextService
@@ -114,6 +114,11 @@ class AgentBay:
     def create(self, params: CreateSessionParams | None = None) -> SessionResult[Session]:
         """Create a session. Never retried after the request may have reached the service.
 
+        With `params.context_syncs`, it then waits (up to `params.context_sync_timeout`) until each
+        context is downloaded into the session. A download that fails or does not finish makes the
+        result fail with a `ContextSyncError`; the session exists all the same and is on
+        `result.session`: delete it (or use it) yourself, since `unwrap()` raises.
+
         Returns:
             A result whose `session` is the new session; on failure, `success` is False and `error`
             holds the typed error (`result.unwrap()` returns the session or raises it).
@@ -136,6 +141,24 @@ class AgentBay:
             resource_url=fields.resource_url,
             image_id=params.image_id or DEFAULT_IMAGE_ID,
         )
+        if params.context_syncs:
+            # The session is there: whatever happens to the downloads, the result carries it, so
+            # that the caller can look at it, or delete it.
+            try:
+                outcome = session.context._wait_for_downloads(
+                    params.context_syncs, params.context_sync_timeout
+                )
+                error: AgentBayError | None = outcome.error
+            except CALL_FAILURES as exc:
+                error = exc
+            if error is not None:
+                return SessionResult(
+                    success=False,
+                    request_id=fields.request_id,
+                    error_message=str(error),
+                    error=error,
+                    session=session,
+                )
         return SessionResult(request_id=fields.request_id, session=session)
 
     def get(self, session_id: str) -> SessionResult[Session]:
@@ -217,12 +240,13 @@ class AgentBay:
                 return
             token = page.next_token
 
-    def delete(self, session: Session) -> DeleteResult:
-        """Delete `session`; the same as `session.delete()`: a session already deleted, or gone from
-        the service, counts as deleted (success)."""
+    def delete(self, session: Session, sync_context: bool = False) -> DeleteResult:
+        """Delete `session`; the same as `session.delete(sync_context)`: a session already deleted, or
+        gone from the service, counts as deleted (success). With `sync_context`, its contexts are
+        uploaded first, and a failed upload keeps the session (see `Session.delete`)."""
         if not isinstance(session, Session):
             raise InvalidInputError(f"Expected a session for `session`, got {session!r}")
-        return session.delete()
+        return session.delete(sync_context)
 
     def close(self) -> None:
         """Close the connection pool."""

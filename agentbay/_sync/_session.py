@@ -17,6 +17,7 @@ from .._types import DeleteResult, McpToolsResult, OperationResult, SessionInfo
 from .._validate import check_labels, check_non_empty, check_port
 from ._command import Command
 from ._filesystem import FileSystem
+from ._session_context import SessionContext
 
 if TYPE_CHECKING:
     from ._client import AgentBay
@@ -49,6 +50,7 @@ class Session:
         self._deleted = False
         self._command: Command | None = None
         self._file_system: FileSystem | None = None
+        self._context: SessionContext | None = None
 
     def __repr__(self) -> str:
         state = ", deleted" if self._deleted else ""
@@ -91,6 +93,13 @@ class Session:
         return self._file_system
 
     @property
+    def context(self) -> SessionContext:
+        """The sync tasks of the contexts mounted in the session: `info()`, `sync()`."""
+        if self._context is None:
+            self._context = SessionContext(self)
+        return self._context
+
+    @property
     def deleted(self) -> bool:
         """Whether `delete` removed the session (or found it already gone)."""
         return self._deleted
@@ -99,10 +108,16 @@ class Session:
         if self._deleted:
             raise SessionClosedError(self._session_id)
 
-    def delete(self) -> DeleteResult:
+    def delete(self, sync_context: bool = False) -> DeleteResult:
         """Delete the session (ReleaseMcpSession). Idempotent: once the session is gone, whether this
         object, another one or anyone else deleted it, `delete` succeeds (sending nothing if this
         object already deleted it).
+
+        Args:
+            sync_context: First upload the mounted contexts (`context.sync()`) and wait for the
+                uploads (up to 300 s; call `context.sync(timeout=...)` first for another bound). If
+                an upload fails or does not finish, the session is NOT deleted, so that its files are
+                not lost: the result fails with the `ContextSyncError`; retry, or delete without sync.
 
         Returns:
             A successful result, or on failure (the session may still exist) `success` False with the
@@ -110,6 +125,11 @@ class Session:
         """
         if self._deleted:
             return DeleteResult()
+        if sync_context:
+            synced = self.context.sync()
+            # A session already gone has nothing to upload: deleting it below succeeds.
+            if synced.error is not None and not isinstance(synced.error, NotFoundError):
+                return DeleteResult.failed(synced.error)
         transport = self._transport
         try:
             reply = transport.send(
