@@ -17,6 +17,7 @@ PAIRS = [
     (agentbay.Command, agentbay.AsyncCommand),
     (agentbay.FileSystem, agentbay.AsyncFileSystem),
     (agentbay.ContextService, agentbay.AsyncContextService),
+    (agentbay.SessionContext, agentbay.AsyncSessionContext),
 ]
 
 
