@@ -32,6 +32,10 @@ CHUNK_SIZE = 50 * 1024
 """Bytes per tool call, as the official SDK sends them (the cloud's message size limit is about 63 KB)."""
 BINARY_CHUNK_SIZE = CHUNK_SIZE // 4 * 3
 """Bytes per binary `write_file` call: base64 makes 4 characters of 3 bytes, so the call stays as big."""
+READS_IN_FLIGHT = 4
+"""Ranged ``read_file`` calls a download (or a bytes read) keeps in flight: each waits mostly on the
+service, so four overlap that wait (about 2.5x faster on the local server) while memory stays at four
+chunks. Writes cannot overlap: each appends to the file the previous one wrote."""
 WRITE_MODES = ("overwrite", "append")
 READ_FORMATS = ("text", "bytes")
 NO_MATCHES = "No matches found"

@@ -24,6 +24,7 @@ from .._files import (
     MultipleFileContentResult,
     ProgressCallback,
 )
+from .._pipeline import AsyncPipeline
 from .._types import ApiResult
 from .._validate import check_non_empty
 from .._wire import ToolOutput
@@ -184,11 +185,20 @@ class AsyncFileSystem:
         output = await self._session._call_tool("read_file", chunk)
         return files.decode_binary(output.text), output.request_id
 
+    def _blocks(
+        self, args: Mapping[str, Any], size: int, chunk_size: int = files.CHUNK_SIZE
+    ) -> AsyncPipeline[tuple[int, int], tuple[bytes, str]]:
+        """`(bytes, request id)` of each range of the file in order, `files.READS_IN_FLIGHT` reads at once."""
+        ranges = list(files.read_ranges(size, chunk_size))
+        # A file of one range needs no second read in flight (nor, in the sync client, a thread).
+        depth = max(1, min(files.READS_IN_FLIGHT, len(ranges)))
+        return AsyncPipeline(lambda piece: self._read_block(args, *piece), ranges, depth)
+
     async def _read_bytes(self, args: Mapping[str, Any], size: int, request_id: str) -> tuple[bytes, str]:
         blocks = []
-        for offset, length in files.read_ranges(size):
-            block, request_id = await self._read_block(args, offset, length)
-            blocks.append(block)
+        async with self._blocks(args, size) as pieces:
+            async for block, request_id in pieces:  # noqa: B007  # the last one is returned
+                blocks.append(block)
         return b"".join(blocks), request_id
 
     async def get_file_info(self, path: str) -> FileInfoResult:
@@ -324,12 +334,13 @@ class AsyncFileSystem:
         try:
             size, request_id = await self._size_of_file(args)
             with partial.open("wb") as f:
-                for offset, length in files.read_ranges(size, chunk_size):
-                    block, request_id = await self._read_block(args, offset, length)
-                    f.write(block)
-                    done += len(block)
-                    if progress is not None:
-                        progress(done, size)
+                # Several ranges in flight, written in order as they come: memory stays at a few chunks.
+                async with self._blocks(args, size, chunk_size) as blocks:
+                    async for block, request_id in blocks:  # noqa: B007  # the last one is returned
+                        f.write(block)
+                        done += len(block)
+                        if progress is not None:
+                            progress(done, size)
             os.replace(partial, target)
         except (*CALL_FAILURES, OSError) as exc:
             partial.unlink(missing_ok=True)
