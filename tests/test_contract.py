@@ -120,7 +120,7 @@ def scenario(bay: Any, fake: FakeService, tmp: Path) -> None:
 
 # Spec operations whose facade methods are being written (issue 8): remove each one as its method
 # lands and the scenario reaches it; the test below fails for a pending operation that is reached.
-PENDING: set[str] = set()
+PENDING: set[str] = {"GetAndLoadInternalContext"}  # H5: upload_file/download_file(via="url")
 
 
 def test_every_spec_operation_is_reached_and_every_request_names_one(

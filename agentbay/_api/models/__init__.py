@@ -18,6 +18,11 @@ from .edit_file_args import EditFileArgs
 from .edit_file_args_edits_item import EditFileArgsEditsItem
 from .error_response import ErrorResponse
 from .file_url_data import FileUrlData
+from .get_and_load_internal_context_request import GetAndLoadInternalContextRequest
+from .get_and_load_internal_context_request_context_types_1 import (
+    GetAndLoadInternalContextRequestContextTypes1,
+)
+from .get_and_load_internal_context_response import GetAndLoadInternalContextResponse
 from .get_context_file_download_url_response import GetContextFileDownloadUrlResponse
 from .get_context_file_upload_url_response import GetContextFileUploadUrlResponse
 from .get_context_info_data import GetContextInfoData
@@ -36,6 +41,7 @@ from .get_mcp_resource_data import GetMcpResourceData
 from .get_mcp_resource_response import GetMcpResourceResponse
 from .get_session_data import GetSessionData
 from .get_session_response import GetSessionResponse
+from .internal_context_data import InternalContextData
 from .list_contexts_request import ListContextsRequest
 from .list_contexts_response import ListContextsResponse
 from .list_mcp_tools_request import ListMcpToolsRequest
@@ -99,6 +105,9 @@ __all__ = (
     "EditFileArgsEditsItem",
     "ErrorResponse",
     "FileUrlData",
+    "GetAndLoadInternalContextRequest",
+    "GetAndLoadInternalContextRequestContextTypes1",
+    "GetAndLoadInternalContextResponse",
     "GetContextFileDownloadUrlResponse",
     "GetContextFileUploadUrlResponse",
     "GetContextInfoData",
@@ -117,6 +126,7 @@ __all__ = (
     "GetMcpResourceResponse",
     "GetSessionData",
     "GetSessionResponse",
+    "InternalContextData",
     "ListContextsRequest",
     "ListContextsResponse",
     "ListMcpToolsRequest",
