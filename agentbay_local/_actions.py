@@ -12,40 +12,37 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
-from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 
 from . import _params as p
-from ._errors import context_not_found, invalid_parameter, missing_parameter, session_not_found
-from ._store import RUNNING, ContextRow, SessionRow, SessionSummary, Store
+from ._call import Call, Reply
+from ._errors import context_not_found, invalid_parameter, session_not_found
+from ._store import RUNNING, SessionRow, SessionSummary, Store
 from ._tools import ToolHandler, ToolIndex, ToolRunner, tool_result, unavailable
+from .contexts import ContextStore
 from .sandbox import end_session
 
 logger = logging.getLogger("agentbay_local")
 
-Reply = dict[str, Any]
+__all__ = ["ACTIONS", "Actions", "Call", "Reply"]
 
 _LINK_PROTOCOLS = ("http", "https", "ws", "wss")
-
-
-@dataclass(frozen=True, slots=True)
-class Call:
-    """One authenticated request: who calls, with which fields, and where the server is reachable."""
-
-    owner: str
-    params: Mapping[str, str]
-    base_url: str
 
 
 class Actions:
     """The action implementations over one store, tool index and tool registry."""
 
-    def __init__(self, store: Store, tools: ToolIndex, handlers: Mapping[str, ToolHandler]) -> None:
+    def __init__(
+        self,
+        store: Store,
+        tools: ToolIndex,
+        handlers: Mapping[str, ToolHandler],
+        contexts: ContextStore | None = None,
+    ) -> None:
         self.store = store
+        self.contexts = ContextStore(store) if contexts is None else contexts
         self.tools = tools
         self.handlers = handlers
         self.runner = ToolRunner(handlers)
@@ -78,7 +75,7 @@ class Actions:
         p.parse_bool(params, "ManualRelease")
         p.parse_bool(params, "EnableRecord")
         p.parse_bool(params, "LoadSkill")
-        if len(self.store.owned_contexts(call.owner, context_ids)) < len(context_ids):
+        if len(self.contexts.owned(call.owner, context_ids)) < len(context_ids):
             raise context_not_found()
         row = self.store.create_session(
             call.owner,
@@ -86,8 +83,8 @@ class Actions:
             json.dumps(labels),
             persistence,
             p.optional(params, "McpPolicyId"),
-            context_ids,
         )
+        self.contexts.touch(call.owner, context_ids)
         return {
             "Data": {
                 "SessionId": row.id,
@@ -116,7 +113,11 @@ class Actions:
         try:
             self.store.remove_session_files(session_id)
         except OSError as error:
-            logger.warning("could not remove the files of deleted session %s: %s", session_id, error)
+            logger.warning(
+                "could not remove the files of deleted session %s: %s",
+                session_id,
+                error,
+            )
 
     async def get_session_detail(self, call: Call) -> Reply:
         """GetSessionDetail: the status, FINISH included (0.22.3 polls it after DeleteSessionAsync)."""
@@ -256,27 +257,6 @@ class Actions:
 
     # ---- contexts --------------------------------------------------------------------------------
 
-    async def get_context(self, call: Call) -> Reply:
-        """GetContext: the caller's context by `ContextId` (0.22.3), else by `Name`, made when absent
-        if `AllowCreate` (only by name). 0.9.0 makes one this way before every CreateMcpSession."""
-        params = call.params
-        name = p.parse_context_name(params)
-        allow_create = p.parse_bool(params, "AllowCreate") or False
-        context_id = p.optional(params, "ContextId")
-        # LoginRegionId (0.22.3, on create) names a cloud region: without meaning here.
-        if context_id is not None:
-            # By id, and if a name is given too, only a context of that name.
-            row = self.store.get_context(call.owner, context_id=context_id, name=name)
-        elif name is None:
-            raise missing_parameter("Name")
-        elif allow_create:
-            row = self.store.get_or_create_context(call.owner, name)
-        else:
-            row = self.store.get_context(call.owner, name=name)
-        if row is None:
-            raise context_not_found()
-        return {"Data": _context_data(row)}
-
     async def get_context_info(self, call: Call) -> Reply:
         """GetContextInfo: the sync tasks of a session's contexts. No sync happens locally, so there
         is never one: `ContextStatus: ""` ends every SDK's wait loop at once (protocol.md §3).
@@ -321,22 +301,6 @@ class Actions:
         return {"Data": tool_result(text, is_error)}
 
 
-def _context_data(row: ContextRow) -> dict[str, str]:
-    """GetContext's `Data`, times in UTC as the captures have them."""
-    return {
-        "Id": row.id,
-        "Name": row.name,
-        "State": row.state,
-        "CreateTime": _utc(row.created_at),
-        "LastUsedTime": _utc(row.last_used_at),
-        "OsType": row.os_type,
-    }
-
-
-def _utc(timestamp: float) -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(timestamp))
-
-
 ActionFn = Callable[[Actions, Call], Awaitable[Reply]]
 
 #: Every Action this server answers. DeleteSessionAsync is ReleaseMcpSession under 0.22.3's name.
@@ -354,6 +318,5 @@ ACTIONS: dict[str, ActionFn] = {
     "ListSession": Actions.list_session,
     "ListMcpTools": Actions.list_mcp_tools,
     "CallMcpTool": Actions.call_mcp_tool,
-    "GetContext": Actions.get_context,
     "GetContextInfo": Actions.get_context_info,
 }

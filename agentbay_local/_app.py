@@ -10,6 +10,7 @@ status, anything else a 500 `InternalError`. Bad input is always an `ApiError` (
 
 GetLink's URLs are served too, without a key: `GET /sessions/{id}/` describes the session, and
 `/sessions/{id}/ports/{port}/{path}` forwards any request to that port of the session (`_proxy`).
+So are the upload and download URLs of context files, `/contexts/files/{token}` (`contexts/_urls.py`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +37,7 @@ from starlette.routing import Route
 from starlette.types import Scope
 
 from ._actions import ACTIONS, Actions, Call
+from ._call import Handler
 from ._errors import (
     ApiError,
     error_body,
@@ -48,6 +51,7 @@ from ._form import parse_form
 from ._proxy import DEFAULT_TIMEOUT_S, PortProxy
 from ._store import RUNNING, Store, hash_key, load_or_create_key
 from ._tools import TOOL_HANDLERS, ToolHandler, ToolIndex
+from .contexts import URL_PATH, ContextActions, ContextStore, ContextUrls
 from .sandbox import check_sandbox, end_all
 
 logger = logging.getLogger("agentbay_local")
@@ -71,7 +75,9 @@ def _check_freshness(timestamp: str | None, nonce: str | None) -> None:
         raise missing_parameter("Timestamp")
     if not _TIMESTAMP.fullmatch(timestamp):
         raise ApiError(
-            400, "InvalidTimeStamp.Format", "Timestamp must be UTC in the form YYYY-MM-DDThh:mm:ssZ."
+            400,
+            "InvalidTimeStamp.Format",
+            "Timestamp must be UTC in the form YYYY-MM-DDThh:mm:ssZ.",
         )
     try:
         datetime.strptime(timestamp, "%Y-%m-%dT%H:%M:%SZ")
@@ -138,7 +144,12 @@ class LocalService:
         )
         # The module-level registry by reference: tools registered later are still found.
         handlers = TOOL_HANDLERS if tool_handlers is None else tool_handlers
-        self.actions = Actions(self.store, ToolIndex(), handlers)
+        self.contexts = ContextStore(self.store)
+        self.actions = Actions(self.store, ToolIndex(), handlers, self.contexts)
+        self.context_urls = ContextUrls(self.contexts)
+        #: Every Action answered, bound to its state: the core ones, then each capability's.
+        self.routes: dict[str, Handler] = {name: partial(fn, self.actions) for name, fn in ACTIONS.items()}
+        self.routes.update(ContextActions(self.contexts).routes())
         self.proxy = PortProxy(self.store.exists_running, proxy_timeout)
         self._closed = False
 
@@ -170,10 +181,15 @@ class LocalService:
         except ApiError as exc:
             headers = {"Connection": "close"} if exc.status == 413 else None
             return _json(
-                exc.status, error_body(request_id, _host_id(request.scope), exc.code, exc.message), headers
+                exc.status,
+                error_body(request_id, _host_id(request.scope), exc.code, exc.message),
+                headers,
             )
         except ClientDisconnect:
-            return _json(400, error_body(request_id, _host_id(request.scope), "ClientDisconnected", ""))
+            return _json(
+                400,
+                error_body(request_id, _host_id(request.scope), "ClientDisconnected", ""),
+            )
         except Exception:
             logger.exception("internal error in %s", request.query_params.get("Action"))
             return _internal_error(request_id, request.scope)
@@ -193,11 +209,22 @@ class LocalService:
         session_id = str(request.path_params["session_id"])
         if not self.store.exists_running(session_id):
             error = session_not_found()
-            body = error_body(str(uuid.uuid4()).upper(), _host_id(request.scope), error.code, error.message)
+            body = error_body(
+                str(uuid.uuid4()).upper(),
+                _host_id(request.scope),
+                error.code,
+                error.message,
+            )
             return _json(404, body)
         base = f"{self.public_url or _base_url(request.scope)}/sessions/{session_id}/"
         return _json(
-            200, {"SessionId": session_id, "Status": RUNNING, "Url": base, "PortUrl": base + "ports/{port}/"}
+            200,
+            {
+                "SessionId": session_id,
+                "Status": RUNNING,
+                "Url": base,
+                "PortUrl": base + "ports/{port}/",
+            },
         )
 
     async def _dispatch(self, request: Request) -> dict[str, Any]:
@@ -213,7 +240,7 @@ class LocalService:
         action_name = query.get("Action")
         if not action_name:
             raise missing_parameter("Action")
-        action = ACTIONS.get(action_name)
+        action = self.routes.get(action_name)
         if action is None:
             raise invalid_action(action_name[:100])
         params = {key: value for key, value in query.items() if key not in _PROTOCOL_FIELDS}
@@ -224,15 +251,23 @@ class LocalService:
         )
         if owner is None:
             raise not_login()
-        call = Call(owner=owner, params=params, base_url=self.public_url or _base_url(request.scope))
-        return await action(self.actions, call)
+        call = Call(
+            owner=owner,
+            params=params,
+            base_url=self.public_url or _base_url(request.scope),
+        )
+        return await action(call)
 
     async def _read_form(self, request: Request) -> dict[str, str]:
         """The form body, size-limited and strictly decoded."""
         content_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
         if content_type not in ("", _FORM_TYPE):
             raise ApiError(415, "UnsupportedMediaType", f"The request body must be {_FORM_TYPE}.")
-        too_large = ApiError(413, "RequestTooLarge", f"The request body exceeds {self.max_body_bytes} bytes.")
+        too_large = ApiError(
+            413,
+            "RequestTooLarge",
+            f"The request body exceeds {self.max_body_bytes} bytes.",
+        )
         stream = request.stream()
         declared = request.headers.get("content-length")
         if (
@@ -304,7 +339,12 @@ def _json(status: int, body: Mapping[str, Any], headers: Mapping[str, str] | Non
 def _internal_error(request_id: str, scope: Scope) -> Response:
     return _json(
         500,
-        error_body(request_id, _host_id(scope), "InternalError", "The local server failed; see its log."),
+        error_body(
+            request_id,
+            _host_id(scope),
+            "InternalError",
+            "The local server failed; see its log.",
+        ),
     )
 
 
@@ -313,12 +353,22 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     request_id = str(uuid.uuid4()).upper()
     if exc.status_code == 405:
-        code, message = "MethodNotAllowed", "The AgentBay API only accepts POST / with an Action."
+        code, message = (
+            "MethodNotAllowed",
+            "The AgentBay API only accepts POST / with an Action.",
+        )
     elif exc.status_code == 404:
-        code, message = "InvalidPath.NotFound", f"No resource at {request.url.path[:200]!r}."
+        code, message = (
+            "InvalidPath.NotFound",
+            f"No resource at {request.url.path[:200]!r}.",
+        )
     else:
         code, message = "HttpError", str(exc.detail)
-    return _json(exc.status_code, error_body(request_id, _host_id(request.scope), code, message), exc.headers)
+    return _json(
+        exc.status_code,
+        error_body(request_id, _host_id(request.scope), code, message),
+        exc.headers,
+    )
 
 
 async def _unhandled(request: Request, exc: Exception) -> Response:
@@ -345,6 +395,12 @@ def build_app(service: LocalService) -> Starlette:
             # An ASGI app rather than a function: the route then accepts every method.
             Route("/sessions/{session_id}/ports/{port}", service.proxy),
             Route("/sessions/{session_id}/ports/{port}/{path:path}", service.proxy),
+            # Other methods reach the endpoint too, which refuses them in object storage's XML.
+            Route(
+                URL_PATH + "{token}",
+                service.context_urls.endpoint,
+                methods=["GET", "HEAD", "PUT", "POST", "DELETE", "PATCH", "OPTIONS"],
+            ),
         ],
         exception_handlers={HTTPException: _http_error, Exception: _unhandled},
         lifespan=lifespan,

@@ -76,8 +76,9 @@ def page_token(after_seq: int) -> str:
     return base64.urlsafe_b64encode(b"after:%d" % after_seq).decode("ascii").rstrip("=")
 
 
-def parse_page_token(params: Params, name: str = "NextToken") -> int:
-    """The session number a NextToken from `page_token` pages after; 0 (the start) when absent."""
+def parse_page_token(params: Params, name: str = "NextToken", *, action: str = "ListSession") -> int:
+    """The row number a NextToken from `page_token` pages after; 0 (the start) when absent. `action`
+    names the listing in the error."""
     value = optional(params, name)
     if value is None:
         return 0
@@ -89,7 +90,7 @@ def parse_page_token(params: Params, name: str = "NextToken") -> int:
             matched = None
     # Only the exact text page_token makes (b64decode skips stray characters; "after:01" is not it).
     if matched is None or page_token(int(matched.group(1))) != value:
-        raise invalid_parameter(name, f"{name} is not a token that ListSession returned.")
+        raise invalid_parameter(name, f"{name} is not a token that {action} returned.")
     return int(matched.group(1))
 
 

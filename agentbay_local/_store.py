@@ -6,9 +6,8 @@ that is not a running session's (deleted while the server was down, or left by a
 The row of a deleted session stays (status FINISH), so its id is never reused and GetSessionDetail
 can still say FINISH.
 
-Besides keys and sessions the database holds contexts: named, per-key records that the official SDK
-asks for (0.9.0 makes one before every session, for its file transfers) and names in a session's
-`PersistenceDataList`. Nothing is synchronised locally, so a context is only its row.
+Capability packages keep their own tables in the same database through `locked()` and
+`transaction()` (contexts: `agentbay_local/contexts/_store.py`).
 
 One connection guarded by a lock: every statement is a few microseconds, so a pool would only add
 overhead, and one writer is what SQLite wants anyway. The connection is in autocommit mode and every
@@ -31,7 +30,7 @@ import stat
 import sys
 import threading
 import time
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,24 +64,11 @@ CREATE TABLE IF NOT EXISTS sessions (
     deleted_at      REAL,
     app_instance_id TEXT NOT NULL,
     resource_id     TEXT NOT NULL,
-    persistence     TEXT,                -- PersistenceDataList as sent, for the contexts piece
+    persistence     TEXT,                -- PersistenceDataList as sent (contexts/)
     mcp_policy_id   TEXT
 );
 CREATE INDEX IF NOT EXISTS sessions_by_owner ON sessions (api_key, status, seq);
-CREATE TABLE IF NOT EXISTS contexts (
-    id           TEXT PRIMARY KEY,       -- SdkCtx-<16 hex>
-    api_key      TEXT NOT NULL,          -- key_hash of the owner
-    name         TEXT NOT NULL,          -- unique per owner
-    state        TEXT NOT NULL,          -- available
-    created_at   REAL NOT NULL,
-    last_used_at REAL NOT NULL,          -- creation, then each session that names it
-    os_type      TEXT NOT NULL,
-    UNIQUE (api_key, name)
-);
 """
-
-CONTEXT_AVAILABLE = "available"
-_CONTEXT_COLUMNS = "id, name, state, created_at, last_used_at, os_type"
 
 
 def hash_key(key: str) -> str:
@@ -116,18 +102,6 @@ class SessionRow:
     status: str
     app_instance_id: str
     resource_id: str
-
-
-@dataclass(frozen=True, slots=True)
-class ContextRow:
-    """One context as stored; times are Unix seconds."""
-
-    id: str
-    name: str
-    state: str
-    created_at: float
-    last_used_at: float
-    os_type: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +144,19 @@ class Store:
                 self._db.close()
 
     @contextmanager
+    def locked(self) -> Iterator[sqlite3.Connection]:
+        """The database, held under the store's lock for one or more statements (each committed as it
+        runs): for capability packages that keep their own tables here."""
+        with self._lock:
+            yield self._db
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """The database under the lock, in one transaction, rolled back if the block raises."""
+        with self._lock, self._transaction():
+            yield self._db
+
+    @contextmanager
     def _transaction(self) -> Iterator[None]:
         """One transaction of several statements, rolled back if any fails; the caller holds the lock."""
         self._db.execute("BEGIN")
@@ -204,10 +191,8 @@ class Store:
         labels: str,
         persistence: str | None = None,
         mcp_policy_id: str | None = None,
-        context_ids: Collection[str] = (),
     ) -> SessionRow:
-        """Make a RUNNING session with its directories, committed before it returns; the owner's
-        contexts `context_ids` (from its PersistenceDataList) are marked used now."""
+        """Make a RUNNING session with its directories, committed before it returns."""
         for _ in range(3):  # 80 random bits: a clash is practically impossible, but cheap to survive
             session_id = "session-" + secrets.token_hex(10)
             row = SessionRow(
@@ -223,7 +208,7 @@ class Store:
             (base / "home" / "wuying").mkdir(parents=True, exist_ok=True)
             (base / "tmp").mkdir(exist_ok=True)
             try:
-                with self._lock, self._transaction():
+                with self._lock:
                     self._db.execute(
                         "INSERT INTO sessions (id, api_key, image_id, labels, status, created_at,"
                         " app_instance_id, resource_id, persistence, mcp_policy_id)"
@@ -241,8 +226,6 @@ class Store:
                             mcp_policy_id,
                         ),
                     )
-                    if context_ids:
-                        self._touch_contexts(owner, context_ids)
             except sqlite3.IntegrityError:
                 continue
             return row
@@ -354,7 +337,7 @@ class Store:
     def remove_session_files(self, session_id: str) -> None:
         """Remove the session's folder and everything in it (its processes must be dead); no error if
         it is already gone. Blocks: call it off the event loop."""
-        _remove_tree(self.session_dir(session_id))
+        remove_tree(self.session_dir(session_id))
 
     def remove_orphans(self, min_age_s: float = ORPHAN_MIN_AGE_S) -> list[str]:
         """Remove the folders under `sessions/` that are not a running session's: deleted sessions
@@ -377,7 +360,7 @@ class Store:
                 except FileNotFoundError:
                     continue
             try:
-                _remove_tree(Path(entry.path))
+                remove_tree(Path(entry.path))
             except OSError as error:
                 logger.warning("could not remove %s: %s", entry.path, error)
                 continue
@@ -386,70 +369,8 @@ class Store:
             logger.info("removed the files of %d deleted or unknown session(s)", len(removed))
         return removed
 
-    # ---- contexts --------------------------------------------------------------------------------
 
-    def get_context(
-        self, owner: str, *, context_id: str | None = None, name: str | None = None
-    ) -> ContextRow | None:
-        """The owner's context with this id and/or name (at least one given), or None."""
-        where, args = ["api_key = ?"], [owner]
-        if context_id is not None:
-            where.append("id = ?")
-            args.append(context_id)
-        if name is not None:
-            where.append("name = ?")
-            args.append(name)
-        if len(args) == 1:
-            raise ValueError("get_context needs a context_id or a name")
-        with self._lock:
-            found = self._db.execute(
-                f"SELECT {_CONTEXT_COLUMNS} FROM contexts WHERE {' AND '.join(where)}", args
-            ).fetchone()
-        return ContextRow(*found) if found else None
-
-    def get_or_create_context(self, owner: str, name: str) -> ContextRow:
-        """The owner's context of this name, made (available, never used by a session) if there is
-        none, committed before it returns."""
-        with self._lock:
-            for _ in range(3):  # 64 random bits: an id clash is practically impossible, but cheap to survive
-                found = self._db.execute(
-                    f"SELECT {_CONTEXT_COLUMNS} FROM contexts WHERE api_key = ? AND name = ?", (owner, name)
-                ).fetchone()
-                if found:
-                    return ContextRow(*found)
-                now = time.time()
-                row = ContextRow("SdkCtx-" + secrets.token_hex(8), name, CONTEXT_AVAILABLE, now, now, "")
-                try:
-                    self._db.execute(
-                        f"INSERT INTO contexts (api_key, {_CONTEXT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        (owner, row.id, row.name, row.state, row.created_at, row.last_used_at, row.os_type),
-                    )
-                except sqlite3.IntegrityError:  # an id clash, or the name made meanwhile by another process
-                    continue
-                return row
-        raise RuntimeError("could not allocate a context id")
-
-    def owned_contexts(self, owner: str, context_ids: Collection[str]) -> set[str]:
-        """Which of these context ids are the owner's."""
-        if not context_ids:
-            return set()
-        marks = ", ".join("?" * len(context_ids))
-        with self._lock:
-            rows = self._db.execute(
-                f"SELECT id FROM contexts WHERE api_key = ? AND id IN ({marks})", [owner, *context_ids]
-            ).fetchall()
-        return {str(row[0]) for row in rows}
-
-    def _touch_contexts(self, owner: str, context_ids: Collection[str]) -> None:
-        """Mark the owner's contexts used now; the caller holds the lock."""
-        marks = ", ".join("?" * len(context_ids))
-        self._db.execute(
-            f"UPDATE contexts SET last_used_at = ? WHERE api_key = ? AND id IN ({marks})",
-            [time.time(), owner, *context_ids],
-        )
-
-
-def _remove_tree(path: Path) -> None:
+def remove_tree(path: Path) -> None:
     """`shutil.rmtree` without following symlinks, also through folders a session's command made
     unwritable or unreadable (chmod 0); a path already gone is fine."""
     if not os.path.lexists(path):

@@ -20,8 +20,10 @@ from typing import Any
 import httpx
 import pytest
 
-from agentbay_local import LocalServer, _store
+from agentbay_local import LocalServer
 from agentbay_local._store import Store
+from agentbay_local.contexts import ContextStore
+from agentbay_local.contexts import _store as contexts_store
 
 from ._wire import KEY, OTHER_KEY, Wire
 
@@ -353,37 +355,34 @@ def test_create_checks_the_other_parameters_before_the_contexts(wire: Wire) -> N
 def test_context_ids_survive_a_clash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     store = Store(tmp_path)
     try:
-        taken = store.get_or_create_context("owner-a", "ctx")
+        contexts = ContextStore(store)
+        taken = contexts.get_or_create("owner-a", "ctx")
         hexes = iter(
             [taken.id.removeprefix("SdkCtx-")] * 2 + ["0" * 16] + [taken.id.removeprefix("SdkCtx-")] * 3
         )
-        monkeypatch.setattr(_store.secrets, "token_hex", lambda _: next(hexes))
-        made = store.get_or_create_context("owner-b", "ctx")  # two clashes, then a free id
+        monkeypatch.setattr(contexts_store.secrets, "token_hex", lambda _: next(hexes))
+        made = contexts.get_or_create("owner-b", "ctx")  # two clashes, then a free id
         assert made.id == "SdkCtx-" + "0" * 16
         with pytest.raises(RuntimeError, match="context id"):
-            store.get_or_create_context("owner-c", "ctx")
-        assert store.get_context("owner-c", name="ctx") is None
+            contexts.get_or_create("owner-c", "ctx")
+        assert contexts.get("owner-c", name="ctx") is None
         with pytest.raises(ValueError, match="context_id or a name"):
-            store.get_context("owner-a")
+            contexts.get("owner-a")
     finally:
         store.close()
 
 
-def test_a_session_and_its_context_use_are_one_transaction(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_session_marks_its_contexts_used(tmp_path: Path) -> None:
     store = Store(tmp_path)
     try:
-        context = store.get_or_create_context("owner", "ctx")
-        first = store.create_session("owner", "linux_latest", "{}")
-        hexes = iter([first.id.removeprefix("session-"), "1" * 20])
-        monkeypatch.setattr(_store.secrets, "token_hex", lambda _: next(hexes))
-        # The clash rolls back the first try whole; the second commits the session and the use.
-        second = store.create_session("owner", "linux_latest", "{}", "[]", None, [context.id])
-        assert second.id == "session-" + "1" * 20
-        used = store.get_context("owner", context_id=context.id)
+        contexts = ContextStore(store)
+        context = contexts.get_or_create("owner", "ctx")
+        contexts.touch("owner", [context.id])
+        used = contexts.get("owner", context_id=context.id)
         assert used is not None and used.last_used_at > context.last_used_at
-        assert store.owned_contexts("owner", [context.id, "SdkCtx-x"]) == {context.id}
-        assert store.owned_contexts("someone-else", [context.id]) == set()
+        contexts.touch("someone-else", [context.id])
+        assert contexts.get("owner", context_id=context.id) == used
+        assert contexts.owned("owner", [context.id, "SdkCtx-x"]) == {context.id}
+        assert contexts.owned("someone-else", [context.id]) == set()
     finally:
         store.close()

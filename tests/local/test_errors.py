@@ -136,7 +136,7 @@ def test_list_mcp_tools_refuses_an_image_that_cannot_run(wire: Wire) -> None:
     assert wire.error("ListMcpTools", ImageId="mobile_latest")["Code"] == "InvalidParameter.ImageId"
 
 
-@pytest.mark.parametrize("action", ["NoSuchAction", "ListContexts", "createmcpsession", "é" * 300])
+@pytest.mark.parametrize("action", ["NoSuchAction", "BindContexts", "createmcpsession", "é" * 300])
 def test_unknown_action(wire: Wire, action: str) -> None:
     assert wire.error(action)["Code"] == "InvalidAction.NotFound"
 
