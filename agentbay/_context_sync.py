@@ -65,8 +65,12 @@ POLL_FACTOR = 1.5
 MAX_POLL = 2.0
 """Polls start 0.1 s apart (a small context is there at once) and slow down to one every 2 s."""
 UNREPORTED_GRACE = 5.0
-"""Seconds a wait keeps polling for a task the service has not reported yet; after that there is
-taken to be nothing to wait for (e.g. a context with nothing to download, a policy without download)."""
+"""Seconds `create` keeps polling for a download the service has not reported yet; after that there
+is taken to be nothing to download. (0.8 stops at the first empty report; 0.22.3 waits for each
+context to appear, as the cloud may register downloads late.)"""
+SYNC_GRACE = 1.0
+"""Seconds `sync` keeps polling when the service reports no task of it: it had nothing to sync (e.g.
+no context mounted). The official SDKs stop at the first poll that shows none."""
 
 _WILDCARD = re.compile(r"[*?\[\]]")
 
@@ -754,21 +758,32 @@ def _identity(task: ContextStatusData) -> tuple[object, ...]:
 
 class SyncWait:
     """What `sync` waits for: the tasks it started. They are the tasks of its context and path (the
-    service filters by them), of its mode (upload or download; either when None), that were not
-    already there, unchanged, before it: no clock comparison, so a skewed clock cannot confuse it.
+    service filters by them) and of its mode (upload or download; either when None) that were not
+    there, as they are, before it; or that started in the second it was sent or later: the service
+    keeps the latest task of each context, path and type, with times in whole seconds, so a sync of
+    the same path within the same second can look exactly like the one before it. (A server clock
+    ahead of ours could make a task of those few seconds before look like ours; no more.)
     Done when they are all Success or Failed; a sync the service reports no task for within
-    `UNREPORTED_GRACE` seconds had nothing to do."""
+    `SYNC_GRACE` seconds had nothing to do."""
 
-    def __init__(self, before: Sequence[ContextStatusData], mode: str | None, session_id: str) -> None:
+    def __init__(
+        self, before: Sequence[ContextStatusData], since: int, mode: str | None, session_id: str
+    ) -> None:
         self.session_id = session_id
         self._before = {_identity(t) for t in before}
+        self._since = since
         self._types = (mode,) if mode else TASK_TYPES
         self._last: list[ContextStatusData] = []
 
+    def _mine(self, task: ContextStatusData) -> bool:
+        if task.task_type not in self._types:
+            return False
+        return _identity(task) not in self._before or task.start_time >= self._since
+
     def check(self, items: Sequence[ContextStatusData], elapsed: float) -> WaitOutcome | None:
-        mine = [i for i in items if i.task_type in self._types and _identity(i) not in self._before]
+        mine = [i for i in items if self._mine(i)]
         self._last = mine
-        if not mine and elapsed < UNREPORTED_GRACE:
+        if not mine and elapsed < SYNC_GRACE:
             return None
         if not all(i.done for i in mine):
             return None

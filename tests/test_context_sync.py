@@ -4,6 +4,7 @@ their wire JSON, create's wait for downloads, session.context.info / sync, delet
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,7 @@ from agentbay import (
     UploadPolicy,
     WhiteList,
 )
-from agentbay._context_sync import MAX_POLL, UNREPORTED_GRACE, Backoff
+from agentbay._context_sync import MAX_POLL, SYNC_GRACE, UNREPORTED_GRACE, Backoff
 
 from ._fake import API_KEY, FakeService, envelope
 
@@ -408,8 +409,23 @@ def test_sync_waits_boundedly(bay: Any, fake: FakeService) -> None:
 
 def test_sync_with_no_task_to_run_succeeds_after_the_grace(bay: Any, fake: FakeService) -> None:
     session = new_session(bay)
+    pauses = record_sleeps(bay)
     result = session.context.sync()
     assert result.success and result.tasks == []
+    assert SYNC_GRACE <= sum(pauses) < SYNC_GRACE + MAX_POLL
+
+
+def test_a_sync_just_like_the_one_before_it_is_its_own(bay: Any, fake: FakeService) -> None:
+    """The service keeps the latest task per path, in whole seconds: a second sync within the same
+    second may look exactly like the first. One that started since the sync was sent is its own."""
+    session = new_session(bay)
+    pauses = record_sleeps(bay)
+    same = task("Success", "upload", start=int(time.time()) + 1)
+    fake.reply("GetContextInfo", tasks(same))
+    fake.reply("GetContextInfo", tasks(same))
+    result = session.context.sync(mode="upload")
+    assert result.success and [t.start_time for t in result.tasks] == [same["startTime"]]
+    assert pauses == []
 
 
 def test_a_refused_sync_is_not_retried_and_keeps_the_key_out(bay: Any, fake: FakeService) -> None:

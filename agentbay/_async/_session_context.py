@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -81,13 +82,15 @@ class AsyncSessionContext:
         body = cs.sync_body(transport.auth, session_id, context_id, path, mode)
         try:
             before: list[ContextStatusData] = []
+            since = int(time.time())
             if wait:
                 # The tasks already there: those that appear or change after the sync are its own.
                 before = await self._tasks(context_id, path)
             reply = await transport.send(cs.SYNC_CONTEXT, body)
             if not wait:
                 return ContextSyncResult(request_id=_request_id(reply))
-            outcome = await self._wait(cs.SyncWait(before, mode, session_id), context_id, path, timeout)
+            watch = cs.SyncWait(before, since, mode, session_id)
+            outcome = await self._wait(watch, context_id, path, timeout)
         except CALL_FAILURES as exc:
             return ContextSyncResult.failed(exc)
         if outcome.error is not None:
