@@ -4,17 +4,21 @@ Usage: AGENTBAY_ENDPOINT=http://127.0.0.1:PORT AGENTBAY_API_KEY=KEY python offic
 
 Groups: `session` (create with labels and image, info, get_link, labels, list by labels, delete);
 `tools` (execute_command, write_file and read_file over 50 KiB, list_directory, get_file_info,
-create_directory, move_file, search_files).
+create_directory, move_file, search_files); `persistence` (a context in two sessions one after the
+other, delete(sync_context=True) in between); `file_transfer` (0.9.0: upload_file, download_file).
 Prints one JSON object per step ({"step", "ok", "value" | "error"}) and exits 1 if any step failed.
 This file must not import our SDK: the official one is also called `agentbay`.
 """
 
 from __future__ import annotations
 
+import hashlib
 import inspect
 import json
 import os
 import sys
+import tempfile
+import time
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -141,7 +145,80 @@ def tools_group(ab: AgentBay) -> None:
     step("delete", lambda: session.delete(), lambda r: r.success)
 
 
-GROUPS = {"session": session_group, "tools": tools_group}
+def persistence_group(ab: AgentBay) -> None:
+    """A context mounted in two sessions one after the other: what the first writes, uploaded by
+    delete(sync_context=True), is in the second at create."""
+    from agentbay import ContextSync, SyncPolicy
+
+    name = f"compat-persistence-{VERSION}-{time.time_ns()}"
+    got = step("context.get(name, create=True)", lambda: ab.context.get(name, True),
+               lambda r: r.success and r.context_id)  # fmt: skip
+    if not got or not got.success:
+        return
+    mount = "/home/wuying/persist"
+
+    def params() -> CreateSessionParams:
+        return CreateSessionParams(
+            context_syncs=[ContextSync.new(got.context_id, mount, SyncPolicy.default())]
+        )
+
+    first = step("create(context_syncs)", lambda: ab.create(params()), lambda r: r.success)
+    if not first or not first.success:
+        return
+    session = first.session
+    step("context.info() after create", lambda: session.context.info(),
+         # 0.9.0 also mounts its file-transfer context: only ours is looked at.
+         lambda r: [(i.path, i.task_type, i.status) for i in r.context_status_data
+                    if i.context_id == got.context_id] == [(mount, "download", "Success")])  # fmt: skip
+    text = "persisted ünïcode\n" * 1000
+    step("create_directory(in the mount)", lambda: session.file_system.create_directory(f"{mount}/notes"),
+         lambda r: r.success)  # fmt: skip
+    step("write_file(in the mount)", lambda: session.file_system.write_file(f"{mount}/notes/a.txt", text),
+         lambda r: r.success)  # fmt: skip
+    step("delete(sync_context=True)", lambda: session.delete(sync_context=True), lambda r: r.success)
+    step("context.list_files", lambda: ab.context.list_files(got.context_id, "/notes"),
+         lambda r: r.success and [e.file_name for e in r.entries] == ["a.txt"])  # fmt: skip
+    second = step("create(context_syncs) again", lambda: ab.create(params()), lambda r: r.success)
+    if not second or not second.success:
+        return
+    step("read_file(in the new session)", lambda: second.session.file_system.read_file(f"{mount}/notes/a.txt"),
+         lambda r: r.success and r.content == text)  # fmt: skip
+    step("delete(second)", lambda: second.session.delete(), lambda r: r.success)
+    step("context.delete", lambda: ab.context.delete(got.context), lambda r: r.success)
+
+
+def file_transfer_group(ab: AgentBay) -> None:
+    """0.9.0's upload_file / download_file: its file-transfer context, the URLs, SyncContext, polls."""
+    created = step("create", lambda: ab.create(), lambda r: r.success)
+    if not created or not created.success:
+        return
+    session = created.session
+    fs = session.file_system
+    data = os.urandom(300_000)
+    with tempfile.TemporaryDirectory() as folder:
+        source, target = os.path.join(folder, "up.bin"), os.path.join(folder, "down.bin")
+        with open(source, "wb") as out:
+            out.write(data)
+        step("upload_file", lambda: fs.upload_file(source, "/tmp/compat/up.bin"),
+             lambda r: r.success and r.bytes_sent == len(data))  # fmt: skip
+        digest = hashlib.sha256(data).hexdigest()
+        step("the uploaded file is in the session", lambda: session.command.execute_command(
+             "sha256sum /tmp/compat/up.bin"), lambda r: r.success and r.output.split()[0] == digest)  # fmt: skip
+        step("execute_command(make a file)", lambda: session.command.execute_command(
+             "mkdir -p /home/wuying/out && seq 1 50000 > /home/wuying/out/seq.txt"), lambda r: r.success)  # fmt: skip
+        expected = "".join(f"{n}\n" for n in range(1, 50001)).encode()
+        step("download_file", lambda: fs.download_file("/home/wuying/out/seq.txt", target),
+             lambda r: r.success and r.bytes_received == len(expected))  # fmt: skip
+        step("the downloaded file", lambda: open(target, "rb").read(), lambda b: b == expected)  # noqa: SIM115
+    step("delete", lambda: session.delete(), lambda r: r.success)
+
+
+GROUPS = {
+    "session": session_group,
+    "tools": tools_group,
+    "persistence": persistence_group,
+    "file_transfer": file_transfer_group,
+}
 
 
 def main() -> int:

@@ -52,3 +52,25 @@ def test_official_sdk_command_and_files(version: str, tmp_path: Path) -> None:
         steps = run_official(version, server.endpoint, ["tools"], tmp_path)
     names = {s["step"] for s in steps if "step" in s}
     assert {"execute_command(echo)", "read_file(> 50 KiB)", "search_files", "move_file"} <= names
+
+
+@pytest.mark.parametrize("version", ["0.8.0", "0.9.0", "0.22.3"])
+def test_official_sdk_context_persists_across_sessions(version: str, tmp_path: Path) -> None:
+    """context_syncs at create, a file written, delete(sync_context=True), the next session has it."""
+    with LocalServer(tmp_path / "state", api_keys=[KEY]) as server:
+        steps = run_official(version, server.endpoint, ["persistence"], tmp_path)
+    names = [s["step"] for s in steps if "step" in s]
+    assert {"delete(sync_context=True)", "read_file(in the new session)", "context.delete"} <= set(names)
+
+
+def test_official_sdk_0_9_0_file_transfer(tmp_path: Path) -> None:
+    """0.9.0's upload_file / download_file: upload URL, PUT, SyncContext(download), polls, and back."""
+    with LocalServer(tmp_path / "state", api_keys=[KEY]) as server:
+        steps = run_official("0.9.0", server.endpoint, ["file_transfer"], tmp_path)
+    names = [s["step"] for s in steps if "step" in s]
+    assert {
+        "upload_file",
+        "the uploaded file is in the session",
+        "download_file",
+        "the downloaded file",
+    } <= set(names)
