@@ -78,11 +78,7 @@ class Actions:
         if len(self.contexts.owned(call.owner, context_ids)) < len(context_ids):
             raise context_not_found()
         row = self.store.create_session(
-            call.owner,
-            image_id,
-            json.dumps(labels),
-            persistence,
-            p.optional(params, "McpPolicyId"),
+            call.owner, image_id, json.dumps(labels), persistence, p.optional(params, "McpPolicyId")
         )
         self.contexts.touch(call.owner, context_ids)
         return {
@@ -113,11 +109,7 @@ class Actions:
         try:
             self.store.remove_session_files(session_id)
         except OSError as error:
-            logger.warning(
-                "could not remove the files of deleted session %s: %s",
-                session_id,
-                error,
-            )
+            logger.warning("could not remove the files of deleted session %s: %s", session_id, error)
 
     async def get_session_detail(self, call: Call) -> Reply:
         """GetSessionDetail: the status, FINISH included (0.22.3 polls it after DeleteSessionAsync)."""

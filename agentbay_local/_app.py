@@ -75,9 +75,7 @@ def _check_freshness(timestamp: str | None, nonce: str | None) -> None:
         raise missing_parameter("Timestamp")
     if not _TIMESTAMP.fullmatch(timestamp):
         raise ApiError(
-            400,
-            "InvalidTimeStamp.Format",
-            "Timestamp must be UTC in the form YYYY-MM-DDThh:mm:ssZ.",
+            400, "InvalidTimeStamp.Format", "Timestamp must be UTC in the form YYYY-MM-DDThh:mm:ssZ."
         )
     try:
         datetime.strptime(timestamp, "%Y-%m-%dT%H:%M:%SZ")
@@ -181,15 +179,10 @@ class LocalService:
         except ApiError as exc:
             headers = {"Connection": "close"} if exc.status == 413 else None
             return _json(
-                exc.status,
-                error_body(request_id, _host_id(request.scope), exc.code, exc.message),
-                headers,
+                exc.status, error_body(request_id, _host_id(request.scope), exc.code, exc.message), headers
             )
         except ClientDisconnect:
-            return _json(
-                400,
-                error_body(request_id, _host_id(request.scope), "ClientDisconnected", ""),
-            )
+            return _json(400, error_body(request_id, _host_id(request.scope), "ClientDisconnected", ""))
         except Exception:
             logger.exception("internal error in %s", request.query_params.get("Action"))
             return _internal_error(request_id, request.scope)
@@ -209,22 +202,11 @@ class LocalService:
         session_id = str(request.path_params["session_id"])
         if not self.store.exists_running(session_id):
             error = session_not_found()
-            body = error_body(
-                str(uuid.uuid4()).upper(),
-                _host_id(request.scope),
-                error.code,
-                error.message,
-            )
+            body = error_body(str(uuid.uuid4()).upper(), _host_id(request.scope), error.code, error.message)
             return _json(404, body)
         base = f"{self.public_url or _base_url(request.scope)}/sessions/{session_id}/"
         return _json(
-            200,
-            {
-                "SessionId": session_id,
-                "Status": RUNNING,
-                "Url": base,
-                "PortUrl": base + "ports/{port}/",
-            },
+            200, {"SessionId": session_id, "Status": RUNNING, "Url": base, "PortUrl": base + "ports/{port}/"}
         )
 
     async def _dispatch(self, request: Request) -> dict[str, Any]:
@@ -251,11 +233,7 @@ class LocalService:
         )
         if owner is None:
             raise not_login()
-        call = Call(
-            owner=owner,
-            params=params,
-            base_url=self.public_url or _base_url(request.scope),
-        )
+        call = Call(owner=owner, params=params, base_url=self.public_url or _base_url(request.scope))
         return await action(call)
 
     async def _read_form(self, request: Request) -> dict[str, str]:
@@ -263,11 +241,7 @@ class LocalService:
         content_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
         if content_type not in ("", _FORM_TYPE):
             raise ApiError(415, "UnsupportedMediaType", f"The request body must be {_FORM_TYPE}.")
-        too_large = ApiError(
-            413,
-            "RequestTooLarge",
-            f"The request body exceeds {self.max_body_bytes} bytes.",
-        )
+        too_large = ApiError(413, "RequestTooLarge", f"The request body exceeds {self.max_body_bytes} bytes.")
         stream = request.stream()
         declared = request.headers.get("content-length")
         if (
@@ -339,12 +313,7 @@ def _json(status: int, body: Mapping[str, Any], headers: Mapping[str, str] | Non
 def _internal_error(request_id: str, scope: Scope) -> Response:
     return _json(
         500,
-        error_body(
-            request_id,
-            _host_id(scope),
-            "InternalError",
-            "The local server failed; see its log.",
-        ),
+        error_body(request_id, _host_id(scope), "InternalError", "The local server failed; see its log."),
     )
 
 
@@ -353,22 +322,12 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     request_id = str(uuid.uuid4()).upper()
     if exc.status_code == 405:
-        code, message = (
-            "MethodNotAllowed",
-            "The AgentBay API only accepts POST / with an Action.",
-        )
+        code, message = "MethodNotAllowed", "The AgentBay API only accepts POST / with an Action."
     elif exc.status_code == 404:
-        code, message = (
-            "InvalidPath.NotFound",
-            f"No resource at {request.url.path[:200]!r}.",
-        )
+        code, message = "InvalidPath.NotFound", f"No resource at {request.url.path[:200]!r}."
     else:
         code, message = "HttpError", str(exc.detail)
-    return _json(
-        exc.status_code,
-        error_body(request_id, _host_id(request.scope), code, message),
-        exc.headers,
-    )
+    return _json(exc.status_code, error_body(request_id, _host_id(request.scope), code, message), exc.headers)
 
 
 async def _unhandled(request: Request, exc: Exception) -> Response:
