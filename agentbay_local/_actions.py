@@ -18,10 +18,11 @@ from starlette.concurrency import run_in_threadpool
 
 from . import _params as p
 from ._call import Call, Reply
-from ._errors import context_not_found, invalid_parameter, session_not_found
+from ._errors import invalid_parameter, session_not_found
 from ._store import RUNNING, SessionRow, SessionSummary, Store
 from ._tools import ToolHandler, ToolIndex, ToolRunner, tool_result, unavailable
 from .contexts import ContextStore
+from .contexts._sync import SyncEngine, parse_mounts
 from .sandbox import end_session
 
 logger = logging.getLogger("agentbay_local")
@@ -43,6 +44,7 @@ class Actions:
     ) -> None:
         self.store = store
         self.contexts = ContextStore(store) if contexts is None else contexts
+        self.sync = SyncEngine(store, self.contexts)
         self.tools = tools
         self.handlers = handlers
         self.runner = ToolRunner(handlers)
@@ -75,12 +77,13 @@ class Actions:
         p.parse_bool(params, "ManualRelease")
         p.parse_bool(params, "EnableRecord")
         p.parse_bool(params, "LoadSkill")
-        if len(self.contexts.owned(call.owner, context_ids)) < len(context_ids):
-            raise context_not_found()
+        # Checked in full before anything is made; an unknown context is a Failed task, not an error.
+        mounts = parse_mounts(persistence)
         row = self.store.create_session(
             call.owner, image_id, json.dumps(labels), persistence, p.optional(params, "McpPolicyId")
         )
         self.contexts.touch(call.owner, context_ids)
+        await self.sync.on_create(call.owner, row.id, mounts)
         return {
             "Data": {
                 "SessionId": row.id,
@@ -99,6 +102,9 @@ class Actions:
         session_id = p.required(call.params, "SessionId")
         if not self.store.finish_session(call.owner, session_id):
             raise session_not_found()
+        # Its processes first, then the uploads of its auto-upload mounts (bounded), then its files.
+        await run_in_threadpool(end_session, self.store.session_dir(session_id))
+        await self.sync.before_release(call.owner, session_id)
         await run_in_threadpool(self._remove, session_id)
         return {}
 
@@ -247,15 +253,6 @@ class Actions:
             "TotalCount": total,
         }
 
-    # ---- contexts --------------------------------------------------------------------------------
-
-    async def get_context_info(self, call: Call) -> Reply:
-        """GetContextInfo: the sync tasks of a session's contexts. No sync happens locally, so there
-        is never one: `ContextStatus: ""` ends every SDK's wait loop at once (protocol.md §3).
-        `ContextId`, `Path` and `TaskType` only filter that empty list."""
-        self._running(call)
-        return {"Data": {"ContextStatus": ""}}
-
     # ---- MCP tools -------------------------------------------------------------------------------
 
     async def list_mcp_tools(self, call: Call) -> Reply:
@@ -310,5 +307,4 @@ ACTIONS: dict[str, ActionFn] = {
     "ListSession": Actions.list_session,
     "ListMcpTools": Actions.list_mcp_tools,
     "CallMcpTool": Actions.call_mcp_tool,
-    "GetContextInfo": Actions.get_context_info,
 }

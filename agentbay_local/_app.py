@@ -52,6 +52,7 @@ from ._proxy import DEFAULT_TIMEOUT_S, PortProxy
 from ._store import RUNNING, Store, hash_key, load_or_create_key
 from ._tools import TOOL_HANDLERS, ToolHandler, ToolIndex
 from .contexts import URL_PATH, ContextActions, ContextStore, ContextUrls
+from .contexts._sync import SyncActions
 from .sandbox import check_sandbox, end_all
 
 logger = logging.getLogger("agentbay_local")
@@ -148,6 +149,7 @@ class LocalService:
         #: Every Action answered, bound to its state: the core ones, then each capability's.
         self.routes: dict[str, Handler] = {name: partial(fn, self.actions) for name, fn in ACTIONS.items()}
         self.routes.update(ContextActions(self.contexts).routes())
+        self.routes.update(SyncActions(self.actions.sync).routes())
         self.proxy = PortProxy(self.store.exists_running, proxy_timeout)
         self._closed = False
 
@@ -163,8 +165,10 @@ class LocalService:
             self.store.close()
 
     async def aclose(self) -> None:
-        """`close()`, and close the proxy's connection pool; idempotent."""
+        """`close()`, and close the proxy's connection pool; idempotent. Sync tasks still running are
+        cancelled first (a context file being written is then discarded, never left half-written)."""
         try:
+            await self.actions.sync.cancel()
             await self.proxy.aclose()
         finally:
             await run_in_threadpool(self.close)
