@@ -389,26 +389,30 @@ def _session_stat(location: Location) -> os.stat_result | None:
 
 def _session_files(location: Location) -> Iterator[tuple[str, int, str]]:
     """`(key relative to location, dir fd, name)` of every regular file below a session folder, never
-    through a symlink; the fd is valid until the next item."""
-    stack: list[tuple[int, str]] = [(open_dir(location), "")]
+    through a symlink; the fd is valid until the next item. One folder is open at a time (a wide tree
+    cannot run the server out of fds): each is reached again from the tree's root with `O_NOFOLLOW`,
+    so one swapped for a link meanwhile is skipped, not followed."""
+    stack: list[tuple[str, ...]] = [()]
     while stack:
-        dir_fd, relative = stack.pop()
+        below = stack.pop()
+        try:
+            dir_fd = open_dir(location, location.parts + below)
+        except OSError:
+            if not below:
+                raise
+            continue  # gone, or swapped for a link or a file meanwhile
         try:
             with os.scandir(dir_fd) as entries:
-                listed = [
+                listed = sorted(
                     (e.name, e.is_dir(follow_symlinks=False), e.is_file(follow_symlinks=False))
                     for e in entries
-                ]
-            for name, is_dir, is_file in sorted(listed):
-                key = f"{relative}/{name}" if relative else name
+                )
+            for name, is_dir, _is_file in reversed(listed):
                 if is_dir:
-                    with contextlib.suppress(OSError):  # gone or swapped for a link meanwhile: skip it
-                        child = os.open(
-                            name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=dir_fd
-                        )
-                        stack.append((child, key))
-                elif is_file and not name.startswith(_TEMP_PREFIX):
-                    yield key, dir_fd, name
+                    stack.append((*below, name))
+            for name, _is_dir, is_file in listed:
+                if is_file and not name.startswith(_TEMP_PREFIX):
+                    yield "/".join((*below, name)), dir_fd, name
         finally:
             os.close(dir_fd)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,8 +19,9 @@ import httpx
 import pytest
 
 from agentbay_local import LocalServer
-from agentbay_local.contexts._sync import SyncEngine
+from agentbay_local.contexts._sync import Cancelled, SyncEngine, _write_session_file, put_object
 from agentbay_local.contexts._tasks import RUNNING, Task
+from agentbay_local.sandbox._paths import SessionFS
 
 from ._wire import KEY, OTHER_KEY, Wire, check_error
 
@@ -508,3 +510,22 @@ def test_a_release_that_runs_out_of_time_leaves_nothing_half_written(
         context_dir = own_server.state_dir / "contexts" / context_id
         assert tree(context_dir) == {}
         assert not session_root(own_server, session_id).exists()
+
+
+def test_a_cancelled_copy_leaves_no_temporary_file(tmp_path: Path) -> None:
+    """The copy stops at the next chunk when its task is cancelled; what it wrote goes."""
+    source = tmp_path / "source.bin"
+    source.write_bytes(os.urandom(1000))
+    cancel = threading.Event()
+    cancel.set()
+    files_dir, tmp_dir = tmp_path / "ctx" / "files", tmp_path / "ctx" / "tmp"
+    with open(source, "rb") as src, pytest.raises(Cancelled):
+        put_object(files_dir, tmp_dir, "a/b.bin", src.fileno(), os.fstat(src.fileno()), cancel)
+    assert list(tmp_dir.iterdir()) == []
+    assert not (files_dir / "a" / "b.bin").exists()
+
+    session = tmp_path / "session"
+    fs = SessionFS.open(session)
+    with pytest.raises(Cancelled):
+        _write_session_file(fs, "/home/wuying/d/f.bin", source, source.stat(), cancel)
+    assert list((session / "home" / "wuying" / "d").iterdir()) == []
