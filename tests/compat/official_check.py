@@ -5,7 +5,9 @@ Usage: AGENTBAY_ENDPOINT=http://127.0.0.1:PORT AGENTBAY_API_KEY=KEY python offic
 Groups: `session` (create with labels and image, info, get_link, labels, list by labels, delete);
 `tools` (execute_command, write_file and read_file over 50 KiB, list_directory, get_file_info,
 create_directory, move_file, search_files); `persistence` (a context in two sessions one after the
-other, delete(sync_context=True) in between); `file_transfer` (0.9.0: upload_file, download_file).
+other, delete(sync_context=True) in between); `file_transfer` (0.9.0: upload_file, download_file);
+`contexts` (ContextService: create, get, list and its pages, rename, upload and download URLs with
+httpx, list_files, delete_file, delete).
 Prints one JSON object per step ({"step", "ok", "value" | "error"}) and exits 1 if any step failed.
 This file must not import our SDK: the official one is also called `agentbay`.
 """
@@ -213,11 +215,93 @@ def file_transfer_group(ab: AgentBay) -> None:
     step("delete", lambda: session.delete(), lambda r: r.success)
 
 
+def context_list_params(**kwargs: Any) -> Any:
+    try:  # 0.8.0 and 0.9.0
+        from agentbay.context import ContextListParams
+    except ImportError:  # 0.22.3
+        from agentbay import ContextListParams
+    return ContextListParams(**kwargs)
+
+
+def context_ids_of_all_pages(ab: AgentBay, page_size: int) -> list[str]:
+    ids: list[str] = []
+    token = None
+    for _ in range(100):
+        result = ab.context.list(context_list_params(max_results=page_size, next_token=token))
+        assert result.success, result.error_message
+        assert len(result.contexts) <= page_size
+        ids += [c.id for c in result.contexts]
+        token = result.next_token
+        if not token:
+            return ids
+    raise AssertionError("ListContexts never ended")
+
+
+def contexts_group(ab: AgentBay) -> None:
+    """ContextService: create, get, list with paging, rename, upload and download URLs (PUT and GET with
+    httpx, as the SDKs' users and 0.9.0's file transfer do), list_files, delete_file, delete."""
+    import hashlib
+
+    import httpx
+
+    tag = f"compat-{VERSION or 'x'}"
+    made = [step(f"context.create({tag}-{n})", lambda n=n: ab.context.create(f"{tag}-{n}"),
+                 lambda r: r.success and r.context_id.startswith("SdkCtx-")) for n in range(3)]  # fmt: skip
+    if not all(r and r.success for r in made):
+        return
+    ids = [r.context_id for r in made]
+    step("context.get(name)", lambda: ab.context.get(f"{tag}-0"),
+         lambda r: r.success and r.context_id == ids[0] and r.context.name == f"{tag}-0")  # fmt: skip
+    step("context.get(missing) fails", lambda: refusal(lambda: ab.context.get(f"{tag}-missing")), bool)
+    step("context.list()", lambda: ab.context.list(),
+         lambda r: r.success and [c.id for c in r.contexts][-3:] == ids and r.total_count >= 3)  # fmt: skip
+    step("context.list(paging by 1)", lambda: context_ids_of_all_pages(ab, 1), lambda got: got[-3:] == ids)
+    step("context.list(paging by 2)", lambda: context_ids_of_all_pages(ab, 2), lambda got: got[-3:] == ids)
+    context = made[2].context
+    context.name = f"{tag}-renamed"
+    step("context.update(rename)", lambda: ab.context.update(context), lambda r: r.success)
+    step("context.get(renamed)", lambda: ab.context.get(f"{tag}-renamed"),
+         lambda r: r.success and r.context_id == ids[2])  # fmt: skip
+    cid = ids[0]
+    content = bytes(range(256)) * 4096 + "é✓".encode()  # 1 MiB of binary and some UTF-8
+    up = step("get_file_upload_url", lambda: ab.context.get_file_upload_url(cid, "/data/dir/blob.bin"),
+              lambda r: r.success and r.url.startswith("http") and r.expire_time > 0)  # fmt: skip
+    if up and up.success:
+        step("PUT upload url", lambda: httpx.put(up.url, content=content),
+             lambda r: r.status_code in (200, 201, 204)
+             and r.headers.get("etag", "").strip('"') == hashlib.md5(content).hexdigest())  # fmt: skip
+    step("PUT an empty file", lambda: httpx.put(ab.context.get_file_upload_url(cid, "/data/empty").url, content=b""),
+         lambda r: r.status_code == 200)  # fmt: skip
+    down = step("get_file_download_url", lambda: ab.context.get_file_download_url(cid, "/data/dir/blob.bin"),
+                lambda r: r.success and r.url.startswith("http"))  # fmt: skip
+    if down and down.success:
+        step("GET download url", lambda: httpx.get(down.url),
+             lambda r: r.status_code == 200 and r.content == content)  # fmt: skip
+    step("list_files(/data)", lambda: ab.context.list_files(cid, "/data"),
+         lambda r: r.success and r.count == 2
+         and [(e.file_name, e.file_type, e.size) for e in r.entries] == [("dir", "folder", 0), ("empty", "file", 0)])  # fmt: skip
+    step("list_files(/data/dir)", lambda: ab.context.list_files(cid, "/data/dir", page_number=1, page_size=10),
+         lambda r: r.success and [(e.file_path, e.size) for e in r.entries] == [("/data/dir/blob.bin", len(content))])  # fmt: skip
+    step("delete_file", lambda: ab.context.delete_file(cid, "/data/dir/blob.bin"), lambda r: r.success)
+    if down and down.success:
+        step("GET after delete_file", lambda: httpx.get(down.url).status_code, lambda status: status == 404)
+    step("list_files after delete_file", lambda: ab.context.list_files(cid, "/data"),
+         lambda r: r.success and [e.file_name for e in r.entries] == ["empty"])  # fmt: skip
+    for n in range(3):
+        found = ab.context.get(f"{tag}-renamed" if n == 2 else f"{tag}-{n}")
+        step(
+            f"context.delete({n})", lambda found=found: ab.context.delete(found.context), lambda r: r.success
+        )
+    step("context.list() after delete", lambda: ab.context.list(),
+         lambda r: r.success and not set(ids) & {c.id for c in r.contexts})  # fmt: skip
+
+
 GROUPS = {
     "session": session_group,
     "tools": tools_group,
     "persistence": persistence_group,
     "file_transfer": file_transfer_group,
+    "contexts": contexts_group,
 }
 
 

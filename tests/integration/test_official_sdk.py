@@ -74,3 +74,22 @@ def test_official_sdk_0_9_0_file_transfer(tmp_path: Path) -> None:
         "download_file",
         "the downloaded file",
     } <= set(names)
+
+
+@pytest.mark.parametrize("version", ["0.8.0", "0.9.0", "0.22.3"])
+def test_official_sdk_context_service(version: str, tmp_path: Path) -> None:
+    """ContextService: create, get, list and its pages, rename, upload and download URLs (PUT and GET
+    with httpx), list_files, delete_file, delete."""
+    with LocalServer(tmp_path / "state", api_keys=[KEY]) as server:
+        steps = run_official(version, server.endpoint, ["contexts"], tmp_path)
+    names = [s["step"] for s in steps if "step" in s]
+    assert {
+        "context.list(paging by 1)",
+        "context.update(rename)",
+        "PUT upload url",
+        "GET download url",
+        "list_files(/data)",
+        "GET after delete_file",
+        "context.delete(2)",
+        "context.list() after delete",
+    } <= set(names)
