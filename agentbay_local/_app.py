@@ -52,6 +52,7 @@ from ._proxy import DEFAULT_TIMEOUT_S, PortProxy
 from ._store import RUNNING, Store, hash_key, load_or_create_key
 from ._tools import TOOL_HANDLERS, ToolHandler, ToolIndex
 from .contexts import URL_PATH, ContextActions, ContextStore, ContextUrls
+from .contexts._internal import InternalContexts
 from .contexts._sync import SyncActions
 from .sandbox import check_sandbox, end_all
 
@@ -150,6 +151,7 @@ class LocalService:
         self.routes: dict[str, Handler] = {name: partial(fn, self.actions) for name, fn in ACTIONS.items()}
         self.routes.update(ContextActions(self.contexts).routes())
         self.routes.update(SyncActions(self.actions.sync).routes())
+        self.routes.update(InternalContexts(self.store, self.contexts).routes(self.routes))
         self.proxy = PortProxy(self.store.exists_running, proxy_timeout)
         self._closed = False
 
