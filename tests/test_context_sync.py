@@ -128,7 +128,7 @@ def test_policy_defaults_and_conversions() -> None:
         "path": "C:\\data"
     }
     # Enum values may be given as their strings; lists become tuples (the objects are immutable).
-    recycle = RecyclePolicy("Lifecycle_1Day", ["logs"])  # type: ignore[arg-type]
+    recycle = RecyclePolicy("Lifecycle_1Day", ["logs"])
     assert recycle.lifecycle is Lifecycle.LIFECYCLE_1DAY and recycle.paths == ("logs",)
     # Archive excludes go on the wire only with the archive mode, as in 0.22.3.
     assert "archiveExcludePaths" not in UploadPolicy(archive_exclude_paths=["a"]).to_dict()
