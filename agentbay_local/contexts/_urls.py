@@ -21,6 +21,7 @@ worker thread.
 
 from __future__ import annotations
 
+import asyncio
 import email.utils
 import errno
 import os
@@ -88,16 +89,7 @@ class ContextUrls:
         tmp, files = self.contexts.tmp_dir(grant.context_id), self.contexts.files_dir(grant.context_id)
         upload = await run_in_threadpool(Upload, tmp, files, grant.key)
         try:
-            pending: list[bytes] = []
-            buffered = 0
-            async for chunk in request.stream():
-                pending.append(chunk)
-                buffered += len(chunk)
-                if buffered >= CHUNK_BYTES:
-                    await run_in_threadpool(upload.write, b"".join(pending))
-                    pending, buffered = [], 0
-            if pending:
-                await run_in_threadpool(upload.write, b"".join(pending))
+            await _receive(request, upload)
         except ClientDisconnect:
             await run_in_threadpool(upload.discard)
             return _error(400, "IncompleteBody", "The client went away before the body ended.", request)
@@ -149,6 +141,35 @@ class ContextUrls:
         return StreamingResponse(
             _chunks(fd, info.st_size), headers=headers, media_type="application/octet-stream"
         )
+
+
+async def _receive(request: Request, upload: Upload) -> None:
+    """Stream the body into the upload, a megabyte per write. A write runs in a worker thread while the
+    next megabyte arrives (one write at a time, in order), so hashing and writing overlap receiving;
+    no write is still running when this returns or raises."""
+    writing: asyncio.Future[None] | None = None
+    pending: list[bytes] = []
+    buffered = 0
+    try:
+        async for chunk in request.stream():
+            pending.append(chunk)
+            buffered += len(chunk)
+            if buffered >= CHUNK_BYTES:
+                if writing is not None:
+                    await writing
+                writing = asyncio.ensure_future(run_in_threadpool(upload.write, b"".join(pending)))
+                pending, buffered = [], 0
+        if writing is not None:
+            await writing
+        if pending:
+            await run_in_threadpool(upload.write, b"".join(pending))
+    finally:
+        if writing is not None and not writing.done():
+            # The body failed (the client went away) while a write runs: let it end before the upload
+            # is discarded; its own error, if any, does not matter any more.
+            await asyncio.wait([writing])
+            if not writing.cancelled():
+                writing.exception()
 
 
 async def _chunks(fd: int, size: int) -> AsyncIterator[bytes]:
