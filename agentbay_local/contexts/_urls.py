@@ -222,6 +222,8 @@ async def _drained(request: Request, response: Response, expected: int | None = 
                 break
     except ClientDisconnect:
         pass
+    except RuntimeError:  # Starlette's "Stream consumed": the body had all arrived already
+        pass
     return response
 
 
