@@ -108,6 +108,9 @@ def _default(sent: Sent) -> dict[str, Any]:
     if sent.action in ("GetContextFileUploadUrl", "GetContextFileDownloadUrl"):
         return envelope({"Url": f"https://files.test/{sent.form['ContextId']}/{sent.form['FilePath']}",
                          "ExpireTime": 3600})  # fmt: skip
+    if sent.action == "GetAndLoadInternalContext":
+        return envelope([{"ContextId": "SdkCtx-0123456789abcdef", "ContextPath": "/tmp/file-transfer",
+                          "ContextType": "file_transfer"}])  # fmt: skip
     if sent.action == "DescribeContextFiles":
         return envelope([], Count=0)
     return envelope()
@@ -121,6 +124,7 @@ class FakeService:
 
     def __init__(self) -> None:
         self.sent: list[Sent] = []
+        self.url_requests: list[httpx.Request] = []
         self._script: dict[str, deque[Reply]] = defaultdict(deque)
 
     def reply(
@@ -150,6 +154,10 @@ class FakeService:
         self.reply(f"CallMcpTool:{name}", envelope(data))
 
     def handler(self, request: httpx.Request) -> httpx.Response:
+        if "Action" not in request.url.params:
+            # The PUT or GET of a context file's presigned URL: not an API action, kept apart.
+            self.url_requests.append(request)
+            return httpx.Response(200, content=b"" if request.method == "PUT" else b"object bytes")
         sent = Sent.of(request)
         self.sent.append(sent)
         queue = (

@@ -7,12 +7,16 @@ import codecs
 import contextlib
 import io
 import os
+from collections import abc
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal, TypeVar, overload
 
+import httpx
+
 from .. import _files as files
-from .._exceptions import CALL_FAILURES, AgentBayError, InvalidInputError, ToolError
+from .. import _transfer as transfer
+from .._exceptions import CALL_FAILURES, AgentBayError, ContextSyncError, InvalidInputError, ToolError
 from .._files import (
     BinaryFileContentResult,
     BoolResult,
@@ -25,6 +29,7 @@ from .._files import (
     ProgressCallback,
 )
 from .._pipeline import AsyncPipeline
+from .._transfer import TransferContext, Via
 from .._types import ApiResult
 from .._validate import check_non_empty
 from .._wire import ToolOutput
@@ -35,6 +40,9 @@ if TYPE_CHECKING:
 __all__ = ["AsyncFileSystem"]
 
 R = TypeVar("R", bound=ApiResult)
+
+# What a URL-path transfer returns as a failed result rather than raising.
+_URL_FAILURES = (*CALL_FAILURES, ContextSyncError)
 
 
 def _open_source(
@@ -86,11 +94,13 @@ class AsyncFileSystem:
     """Reads and writes files in the session, with the seed-era method names.
 
     Paths are session paths such as ``/home/wuying/notes.txt``. Content of any size travels in chunks of
-    about 50 KiB a call, as the official SDK sends it.
+    about 50 KiB a call, as the official SDK sends it; `upload_file` and `download_file` move big files
+    through the session's file-transfer context and a presigned URL instead (see `_transfer`).
     """
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+        self._transfer: TransferContext | None = None
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(session_id={self._session.session_id!r})"
@@ -257,21 +267,30 @@ class AsyncFileSystem:
         *,
         progress: ProgressCallback | None = None,
         chunk_size: int = files.CHUNK_SIZE,
+        via: Via = "auto",
     ) -> FileTransferResult:
-        """Copy a local file, or a binary file object, to `remote_path`, streaming it in chunks.
+        """Copy a local file, or a binary file object, to `remote_path`, streaming it.
 
         `local_path` is a path, or any object whose ``read`` gives bytes (``open(p, "rb")``,
-        `io.BytesIO`, a pipe): that is read from where it stands and left open. UTF-8 text travels as
-        text, as `write_file` sends it; other bytes as base64 chunks (``format: binary``), as does all
-        of a file object that cannot seek (it cannot be looked at twice). `progress(done, total)` is
-        called after each chunk; `total` is -1 when the object cannot tell its size. A failure part-way
-        leaves a partial remote file and returns the bytes sent so far with the error.
+        `io.BytesIO`, a pipe): that is read from where it stands and left open. `progress(done, total)`
+        is called after each piece; `total` is -1 when the object cannot tell its size.
+
+        `via`: ``"url"`` sends the bytes in one streamed HTTP PUT to a presigned URL of the session's
+        file-transfer context, then has the service copy them into the session (SyncContext, waited
+        for); ``"tool"`` sends them in ``write_file`` calls of `chunk_size` (UTF-8 text as text, other
+        bytes as base64, as is all of a file object that cannot seek); ``"auto"`` (the default) takes
+        the URL path for `remote_path` absolute and 1 MiB (`URL_THRESHOLD`) or more, the tool path
+        otherwise. A failure part-way returns the bytes sent so far with the error; on the tool path
+        it leaves a partial remote file, on the URL path the remote file as it was.
         """
         remote_path = check_non_empty(remote_path, "remote_path")
         chunk_size = files.check_chunk_size(chunk_size)
+        via = transfer.check_via(via)
         with contextlib.ExitStack() as stack:
             source, total = _open_source(local_path, stack)
             self._session._check_open()
+            if transfer.use_url(via, total, remote_path):
+                return await self._upload_by_url(source, total, remote_path, progress)
             text = total >= 0 and _is_utf8(source, chunk_size)
             return await self._upload(source, total, text, remote_path, progress, chunk_size)
 
@@ -317,37 +336,138 @@ class AsyncFileSystem:
         *,
         progress: ProgressCallback | None = None,
         chunk_size: int = files.CHUNK_SIZE,
+        via: Via = "auto",
     ) -> FileTransferResult:
-        """Copy `remote_path` to a local file, streaming it in chunks (``read_file`` with ``format: binary``).
+        """Copy `remote_path` to a local file, streaming it.
 
-        The file appears at `local_path` only when complete: it is written beside it first, so a failure
+        ``get_file_info`` gives the size first. `via`: ``"url"`` has the service copy the file into
+        the session's file-transfer context (SyncContext, waited for), then streams it from a presigned
+        URL with one HTTP GET; ``"tool"`` reads it in ``read_file`` ranges of `chunk_size` (base64),
+        four in flight; ``"auto"`` (the default) takes the URL path for 1 MiB (`URL_THRESHOLD`) or
+        more, the tool path below. `progress(done, total)` is called as pieces arrive. The file
+        appears at `local_path` only when complete: it is written beside it first, so a failure
         leaves any earlier file there untouched.
         """
         args = files.path_args(remote_path, "remote_path")
         chunk_size = files.check_chunk_size(chunk_size)
+        via = transfer.check_via(via)
         target = Path(local_path)
         if target.is_dir():
             raise InvalidInputError(f"A directory is in the way: {target}")
         self._session._check_open()
+        transfer.use_url(via, 0, remote_path)  # refuses a relative path with via="url" before sending
         partial = target.with_name(f".{target.name}.part")
-        done = 0
+        counter = transfer.Progress(progress, -1)
         try:
             size, request_id = await self._size_of_file(args)
+            counter.total = size
             with partial.open("wb") as f:
-                # Several ranges in flight, written in order as they come: memory stays at a few chunks.
-                async with self._blocks(args, size, chunk_size) as blocks:
-                    async for block, request_id in blocks:  # noqa: B007  # the last one is returned
-                        f.write(block)
-                        done += len(block)
-                        if progress is not None:
-                            progress(done, size)
+                if transfer.use_url(via, size, remote_path):
+                    request_id = await self._download_by_url(remote_path, f, counter)
+                else:
+                    # Several ranges in flight, written in order as they come: memory stays at a few chunks.
+                    async with self._blocks(args, size, chunk_size) as blocks:
+                        async for block, request_id in blocks:  # noqa: B007  # the last one is returned
+                            f.write(block)
+                            counter.add(len(block))
             os.replace(partial, target)
-        except (*CALL_FAILURES, OSError) as exc:
+        except (*_URL_FAILURES, OSError) as exc:
             partial.unlink(missing_ok=True)
             error = (
                 files.not_found(exc, remote_path, "read_file")
                 if isinstance(exc, AgentBayError)
                 else InvalidInputError(f"Cannot write {target}: {exc}")
             )
-            return FileTransferResult.failed_after(error, done)
-        return FileTransferResult(request_id=request_id, size=done)
+            return FileTransferResult.failed_after(error, counter.done)
+        return FileTransferResult(request_id=request_id, size=counter.done)
+
+    # ---- the URL path (see `_transfer`) ----------------------------------------------------------
+
+    async def _transfer_context(self) -> TransferContext:
+        """The session's file-transfer context, asked for once (GetAndLoadInternalContext)."""
+        if self._transfer is None:
+            transport = self._session._transport
+            body = transfer.internal_context_body(transport.auth, self._session.session_id)
+            reply = await transport.send(transfer.GET_INTERNAL_CONTEXT, body)
+            self._transfer = transfer.transfer_context(reply)
+        return self._transfer
+
+    async def _upload_by_url(
+        self, source: IO[bytes], total: int, remote_path: str, progress: ProgressCallback | None
+    ) -> FileTransferResult:
+        """PUT the bytes to the context's URL of `remote_path`, then sync them into the session."""
+        counter = transfer.Progress(progress, total)
+        try:
+            context = await self._transfer_context()
+            contexts = self._session.agent_bay.context
+            granted = await contexts.get_file_upload_url(context.context_id, remote_path)
+            if granted.error is not None:
+                raise granted.error
+            transport = self._session._transport
+            # A known length goes as Content-Length (object storage wants it); else the body is chunked.
+            headers = {"Content-Length": str(total)} if total >= 0 else {}
+            try:
+                response = await transport.http_client.put(
+                    granted.url,
+                    content=_pieces(source, counter),
+                    headers=headers,
+                    timeout=transport.url_timeout,
+                )
+            except httpx.TransportError as exc:
+                raise transfer.transport_error(exc, "PUT", remote_path, granted.url) from None
+            if response.status_code not in transfer.OK_PUT:
+                raise transfer.url_error("PUT", response.status_code, response.content, remote_path)
+            synced = await self._session.context.sync(context.context_id, remote_path, "download")
+            if synced.error is not None:
+                raise synced.error
+        except _URL_FAILURES as exc:
+            return FileTransferResult.failed_after(exc, counter.done)
+        return FileTransferResult(request_id=synced.request_id, size=counter.done)
+
+    async def _download_by_url(self, remote_path: str, f: IO[bytes], counter: transfer.Progress) -> str:
+        """Sync `remote_path` into the context, then GET it from its URL into `f`; the request id.
+
+        Raises:
+            AgentBayError: A step failed (`ContextSyncError` for the sync task).
+        """
+        context = await self._transfer_context()
+        synced = await self._session.context.sync(context.context_id, remote_path, "upload")
+        if synced.error is not None:
+            raise synced.error
+        granted = await self._session.agent_bay.context.get_file_download_url(context.context_id, remote_path)
+        if granted.error is not None:
+            raise granted.error
+        transport = self._session._transport
+        try:
+            async with transport.http_client.stream(
+                "GET", granted.url, timeout=transport.url_timeout
+            ) as response:
+                if response.status_code != 200:
+                    body = await _excerpt(response.aiter_bytes())
+                    raise transfer.url_error("GET", response.status_code, body, remote_path)
+                # The size the object has now (the file may have changed since get_file_info); h11
+                # fails a body that ends before its Content-Length.
+                counter.total = int(response.headers.get("Content-Length", counter.total))
+                async for piece in response.aiter_bytes():
+                    f.write(piece)
+                    counter.add(len(piece))
+        except httpx.TransportError as exc:
+            raise transfer.transport_error(exc, "GET", remote_path, granted.url) from None
+        return granted.request_id
+
+
+async def _pieces(source: IO[bytes], counter: transfer.Progress) -> abc.AsyncIterator[bytes]:
+    """The body of a PUT: `source` a piece at a time (never whole in memory), counted as sent."""
+    while block := source.read(transfer.STREAM_CHUNK):
+        yield block
+        counter.add(len(block))
+
+
+async def _excerpt(pieces: abc.AsyncIterator[bytes], limit: int = 4096) -> bytes:
+    """The start of an error reply's body (object storage's XML), read no further than `limit`."""
+    body = b""
+    async for piece in pieces:
+        body += piece
+        if len(body) >= limit:
+            break
+    return body[:limit]

@@ -120,6 +120,21 @@ class AsyncTransport:
     def endpoint(self) -> str:
         return self._endpoint
 
+    @property
+    def http_client(self) -> httpx.AsyncClient:
+        """The connection pool, for requests that are not API actions: the PUT and GET of a context
+        file's presigned URL, which carry no API key (the client's headers hold none)."""
+        return self._client
+
+    @property
+    def url_timeout(self) -> httpx.Timeout:
+        """The timeout of each connect, read and write of such a request (not of the whole request: a
+        64 MiB body may take longer than one API call): the client's, or that of an httpx client
+        the caller passed."""
+        if self._timeout is None:
+            return self._client.timeout
+        return httpx.Timeout(self._timeout, connect=min(self._timeout, CONNECT_TIMEOUT))
+
     async def send(self, op: Operation[Any], body: Any, *, timeout: float | None = None) -> Any:
         """Send `op` with `body`; return its reply model or raise the typed error after any retries.
 
