@@ -4,14 +4,18 @@ A session mounts contexts through its `PersistenceDataList`: item `{ContextId, P
 the context's key `k` to the sandbox path `M/k`. Transfers:
 
 - At CreateMcpSession, each mount whose policy has `autoDownload` (the default) is downloaded into the
-  session: a `download` task per mount. An unknown or another key's context is a `Failed` task, not a
-  failed create (the cloud's DownloadAsync reports through GetContextInfo, never through the create).
+  session: a `download` task per mount, which also makes the mount's folder (even for an empty
+  context). An unknown or another key's context is a `Failed` task, not a failed create (the cloud's
+  DownloadAsync reports through GetContextInfo, never through the create). The mount path must be
+  absolute, without `.` or `..`; a bad item or Policy JSON fails the create (InvalidParameter).
 - SyncContext (`Mode` upload, the default, or download) by context and/or path: a task per mount it
   names. An explicit `Path` P under a mount M of the context syncs the keys under `relpath(P, M)`; a P
   under no mount names the key P without its leading `/` (0.9.0's file transfer: it PUTs
   `FilePath=/tmp/x/f.txt`, then asks for a download of `Path=/tmp/x/f.txt`, and the reverse).
-- At ReleaseMcpSession, each mount whose policy has `autoUpload` (the default;
-  `UploadBeforeResourceRelease`) is uploaded before the session's files go, bounded in time.
+- At ReleaseMcpSession (the session already FINISH and its processes ended), tasks still running are
+  waited for, then each mount whose policy has `autoUpload` (the default; `UploadBeforeResourceRelease`)
+  is uploaded before the session's files go; after `release_timeout_s` (60 s, the cloud's documented
+  limit) what still runs is cancelled and its partial copies removed.
 
 Policies: `bwList.whiteLists` select keys by path relative to the mount (`""` is everything; a plain
 path selects that file or folder; `isPathRegex` / `isExcludeRegex` match a regex against `/<key>` or
@@ -22,7 +26,10 @@ failed (the session then never held the whole context, and deleting what it lack
 `extractPolicy`, `recyclePolicy`, `period` and the strategies are accepted and have no effect.
 
 Only files travel, not empty folders (a context holds objects, as object storage does); symbolic links
-and special files in the session are skipped. Every write lands in a temporary file beside its
+and special files in the session are skipped on upload, and a download replaces a link at its target
+rather than writing through it (a link out of the session fails that file). A task holds the
+context's lock (`ContextStore.lock`) while it copies, so no PUT, delete or other session's sync lands
+half-way through it. Every write lands in a temporary file beside its
 target and is renamed into place when complete, so neither side ever shows a half-copied file; a file
 whose size and modification time already match is not copied again. Session paths are reached through
 `sandbox._paths` (directory fds, `O_NOFOLLOW`), so a sync can no more leave the session's `/home/wuying`
@@ -34,7 +41,9 @@ One task at a time per session and context: a SyncContext while one of its conte
 pending or running in that session is refused (409 `SyncInProgress`), never queued, so what a poll
 reports is always the sync the caller asked for last. Replies come when the tasks they started are
 done, or after `grace_s` (0.5 s) if they take longer: small transfers are already `Success` at the
-SDKs' first poll (their polls are 1.5 to 2 s apart), big ones go on in a worker thread.
+SDKs' first poll (their polls are 1.5 to 2 s apart), big ones go on in a worker thread. Tasks are
+kept in memory (`_tasks.py`): after a restart the contexts and their files are all there, but
+GetContextInfo reports no tasks of the sessions that were running.
 """
 
 from __future__ import annotations
