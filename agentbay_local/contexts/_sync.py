@@ -705,7 +705,8 @@ class SyncEngine:
                 raise ApiError(
                     409,
                     "SyncInProgress",
-                    f"A {running[0].task_type} of context {busy_context} at {running[0].path} is still "
+                    f"{'An' if running[0].task_type == UPLOAD else 'A'} {running[0].task_type} of context "
+                    f"{busy_context} at {running[0].path} is still "
                     "running in this session; wait until GetContextInfo reports it finished, then retry.",
                 )
         owned = self.contexts.owned(owner, {job.context_id for job, _ in jobs})

@@ -453,7 +453,7 @@ def test_a_sync_while_one_runs_is_refused(wire: Wire, server: LocalServer) -> No
     try:
         body = check_error(wire.post("SyncContext", SessionId=session_id, ContextId=context_id), 409)
         assert body["Code"] == "SyncInProgress"
-        assert f"upload of context {context_id} at {DATA} is still running" in body["Message"]
+        assert body["Message"].startswith(f"An upload of context {context_id} at {DATA} is still running")
         [item] = tasks(wire, session_id, TaskType="upload")
         assert item["status"] == "Running"
         assert item["finishTime"] == 0
@@ -529,3 +529,15 @@ def test_a_cancelled_copy_leaves_no_temporary_file(tmp_path: Path) -> None:
     with pytest.raises(Cancelled):
         _write_session_file(fs, "/home/wuying/d/f.bin", source, source.stat(), cancel)
     assert list((session / "home" / "wuying" / "d").iterdir()) == []
+
+
+def test_a_missing_mount_folder_deletes_nothing(wire: Wire, server: LocalServer) -> None:
+    """A session whose mount folder is gone uploads nothing and deletes nothing (the folder may never
+    have been there; an explicit Path that names it under syncLocalFile would)."""
+    context_id = new_context(wire, "vanished")
+    put(wire, context_id, "keep.txt", b"keep")
+    session_id = create(wire, mount(context_id))
+    shutil.rmtree(home(server, session_id) / "data")
+    wire.ok("SyncContext", SessionId=session_id)
+    wire.ok("ReleaseMcpSession", SessionId=session_id)
+    assert context_files(server, context_id) == {"keep.txt": b"keep"}
