@@ -6,7 +6,10 @@
 - `import agentbay`: wall time and peak RSS, ours vs the official SDK; installed distributions;
 - the local server's own capacity (bare httpx at high concurrency), to tell whether it bounds a figure;
 - commands on the local server (`_capacity`): a file read while N sessions run long commands, a burst
-  of 100 sessions (per-step p50/p95), the memory a 100 MiB output costs.
+  of 100 sessions (per-step p50/p95), the memory a 100 MiB output costs;
+- file transfers (`_urls`): 64 MiB up and down through the URL path vs bare httpx PUT/GET to the same
+  server's presigned URLs, vs the 50 KiB tool path, the client's RSS growth; tool-path downloads with
+  one ranged read in flight vs four (sync and async clients).
 
 The server runs in its own process, so that it does not share a GIL with the clients measured.
 Prints a table and writes JSON (--out). No figure here is asserted: targets are reported beside them.
@@ -218,6 +221,15 @@ def transfer(endpoint: str, mib: int, chunk_kib: int) -> dict[str, float]:
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
+def url_transfer(endpoint: str, mib: int) -> dict[str, Any]:
+    """The URL path vs raw httpx, the tool path, and the pipelining of tool-path reads (`_urls.py`)."""
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "_urls.py"), endpoint, KEY, str(mib)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
 def official_env(endpoint: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AGENTBAY_")}
     return {**env, "AGENTBAY_ENDPOINT": endpoint, "AGENTBAY_API_KEY": KEY}
@@ -296,6 +308,7 @@ def main() -> None:
         results["server_capacity_calls_s"] = asyncio.run(raw_capacity(endpoint, 50, args.seconds))
         results["shell_echo"] = shell_latency(endpoint, 100)
         results["transfer_10mib"] = {f"chunk_{k}k": transfer(endpoint, 10, k) for k in (50, 1024)}
+        results["url_transfer"] = url_transfer(endpoint, 64)
     # Commands and bursts on a server of their own: long commands, and the memory peak, are theirs.
     pids: list[int] = []
     with server_process(pids) as endpoint:
@@ -337,6 +350,7 @@ def print_table(r: dict[str, Any]) -> None:
         rows.append((f"10 MiB up+down ({key}), MB/s", f"{t['round_trip_mb_s']:.0f}",
                      f"up {t['upload_mb_s']:.0f}, down {t['download_mb_s']:.0f}",
                      f"RSS +{t['rss_growth_mb']:.0f} MB", "≥ 50"))  # fmt: skip
+    rows.extend(url_rows(r["url_transfer"]))
     i = r["import"]
     rows.append(("import agentbay, s", f"{i['ours']['import_s']:.3f}", f"official {i['official']['import_s']:.3f}",
                  "", "≤ 0.15"))  # fmt: skip
@@ -351,6 +365,25 @@ def print_table(r: dict[str, Any]) -> None:
     widths = [max(w, len(h)) for w, h in zip(widths, header, strict=True)]
     for row in (header, *rows):
         print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)))
+
+
+def url_rows(u: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
+    """Rows of `url_transfer`: URL path vs raw httpx and vs the tool path; the pipelining gain."""
+    url, raw, tool, mib = u["url"], u["raw"], u["tool"], u["mib"]
+    rows = []
+    for way in ("up", "down"):
+        ours = url[f"{way}_mb_s"]
+        rows.append((f"{mib} MiB {way}, URL path, MB/s", f"{ours:.0f}", f"raw httpx {raw[f'{way}_mb_s']:.0f}",
+                     f"ratio {ours / raw[f'{way}_mb_s']:.2f}", "≥ 0.8"))  # fmt: skip
+        rows.append(("  vs tool path (50 KiB calls), MB/s", f"{ours:.0f}", f"tool {tool[f'{way}_mb_s']:.1f}",
+                     f"x {ours / tool[f'{way}_mb_s']:.0f}", "≥ 10x"))  # fmt: skip
+    rows.append(
+        (f"{mib} MiB up+down, URL path, RSS growth MB", f"{url['rss_growth_mb']:.1f}", "", "", "≤ 16")
+    )
+    for name, p in u["pipelining"].items():
+        rows.append((f"tool-path download {name}, MB/s", f"{p['4_mb_s']:.1f}", f"sequential {p['1_mb_s']:.1f}",
+                     f"x {p['gain']:.2f}", ""))  # fmt: skip
+    return rows
 
 
 if __name__ == "__main__":
