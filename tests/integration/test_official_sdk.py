@@ -93,3 +93,17 @@ def test_official_sdk_context_service(version: str, tmp_path: Path) -> None:
         "context.delete(2)",
         "context.list() after delete",
     } <= set(names)
+
+
+def test_official_sdk_0_22_3_file_transfer(tmp_path: Path) -> None:
+    """0.22.3's upload_file / download_file: GetAndLoadInternalContext (its session's file-transfer
+    context), upload URL, PUT, SyncContext(download), GetContextInfo polls, and back."""
+    with LocalServer(tmp_path / "state", api_keys=[KEY]) as server:
+        steps = run_official("0.22.3", server.endpoint, ["file_transfer"], tmp_path)
+    names = [s["step"] for s in steps if "step" in s]
+    assert {
+        "upload_file",
+        "the uploaded file is in the session",
+        "download_file",
+        "the downloaded file",
+    } <= set(names)
