@@ -166,12 +166,17 @@ def test_five_mib_binary_upload_and_download_with_progress(session: Any, tmp_pat
     source, target = tmp_path / "up.bin", tmp_path / "down.bin"
     source.write_bytes(data)
     up: list[tuple[int, int]] = []
-    result = session.file_system.upload_file(source, "/tmp/blob.bin", progress=lambda d, t: up.append((d, t)))
+    # The tool path (auto would take the URL path for 5 MiB: tests/integration/test_transfer.py).
+    result = session.file_system.upload_file(
+        source, "/tmp/blob.bin", progress=lambda d, t: up.append((d, t)), via="tool"
+    )
     assert result.success and result.size == len(data)
     assert up[-1] == (len(data), len(data)) and len(up) > 50
     assert session.file_system.get_file_info("/tmp/blob.bin").file_info.size == len(data)
     down: list[int] = []
-    result = session.file_system.download_file("/tmp/blob.bin", target, progress=lambda d, t: down.append(d))
+    result = session.file_system.download_file(
+        "/tmp/blob.bin", target, progress=lambda d, t: down.append(d), via="tool"
+    )
     assert result.success and result.size == len(data)
     assert target.read_bytes() == data
     assert down[-1] == len(data)
