@@ -1,4 +1,4 @@
-"""A 10 MiB upload plus download through our SDK, measuring speed and memory; run by run.py.
+"""A 10 MiB upload plus download through our SDK's tool path, measuring speed and memory; run by run.py.
 
 Usage: python _transfer.py ENDPOINT KEY MIB CHUNK_KIB. Prints JSON. Runs in its own process so that
 its peak RSS (VmHWM) is its own.
@@ -36,10 +36,11 @@ def main(endpoint: str, key: str, mib: int, chunk_kib: int) -> None:
         before = hwm_mb()
         tracemalloc.start()
         started = time.perf_counter()
-        up = fs.upload_file(source, "/tmp/blob.bin", chunk_size=chunk_kib * 1024)
+        # The tool path in chunks of chunk_kib (auto would take the URL path: _urls.py measures that).
+        up = fs.upload_file(source, "/tmp/blob.bin", chunk_size=chunk_kib * 1024, via="tool")
         up_s = time.perf_counter() - started
         started = time.perf_counter()
-        down = fs.download_file("/tmp/blob.bin", target, chunk_size=chunk_kib * 1024)
+        down = fs.download_file("/tmp/blob.bin", target, chunk_size=chunk_kib * 1024, via="tool")
         down_s = time.perf_counter() - started
         _, traced_peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
