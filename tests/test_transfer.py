@@ -543,3 +543,18 @@ def test_get_and_load_internal_context_is_sent_as_0_22_3_sends_it(fbay: Any, ffa
     ours = dict(pair.split("=") for pair in sent.request.content.decode().split("&"))
     assert ours.keys() == theirs.keys() and ours["ContextTypes.1"] == "file_transfer"
     assert ours["Authorization"] == f"Bearer+{API_KEY}"
+
+
+@pytest.mark.parametrize("via", ["tool", "url"])
+def test_a_failing_progress_callback_propagates_and_leaves_no_partial_file(
+    fbay: Any, ffake: UrlFake, tmp_path: Any, via: str
+) -> None:
+    ffake.files["/tmp/blob.bin"] = os.urandom(20 * files.CHUNK_SIZE)
+
+    def boom(done: int, total: int) -> None:
+        raise KeyError("stop")
+
+    with pytest.raises(KeyError):
+        new_fs(fbay).download_file("/tmp/blob.bin", tmp_path / "x", progress=boom, via=via)
+    assert list(tmp_path.iterdir()) == []
+    assert ffake.probe.now == 0

@@ -380,6 +380,9 @@ class FileSystem:
                 else InvalidInputError(f"Cannot write {target}: {exc}")
             )
             return FileTransferResult.failed_after(error, counter.done)
+        except BaseException:  # the caller's progress callback failed, or the call was cancelled
+            partial.unlink(missing_ok=True)
+            raise
         return FileTransferResult(request_id=request_id, size=counter.done)
 
     # ---- the URL path (see `_transfer`) ----------------------------------------------------------
