@@ -11,41 +11,14 @@ with AgentBay() as agent_bay:  # AGENTBAY_API_KEY from the environment
 `AsyncAgentBay` and `AsyncSession` are the same API with ``await``.
 """
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ._async._client import AsyncAgentBay
 from ._async._command import AsyncCommand
-from ._async._contexts import AsyncContextService
 from ._async._filesystem import AsyncFileSystem
 from ._async._session import AsyncSession
-from ._async._session_context import AsyncSessionContext
 from ._command import CommandResult
-from ._context_sync import (
-    BWList,
-    ContextInfoResult,
-    ContextStatusData,
-    ContextSync,
-    ContextSyncResult,
-    DeletePolicy,
-    DownloadPolicy,
-    DownloadStrategy,
-    ExtractPolicy,
-    Lifecycle,
-    MappingPolicy,
-    RecyclePolicy,
-    SyncPolicy,
-    UploadMode,
-    UploadPolicy,
-    UploadStrategy,
-    WhiteList,
-)
-from ._contexts import (
-    Context,
-    ContextFileEntry,
-    ContextFileListResult,
-    ContextListParams,
-    ContextListResult,
-    ContextResult,
-    FileUrlResult,
-)
 from ._exceptions import (
     AgentBayError,
     APIConnectionError,
@@ -79,10 +52,8 @@ from ._files import (
 )
 from ._sync._client import AgentBay
 from ._sync._command import Command
-from ._sync._contexts import ContextService
 from ._sync._filesystem import FileSystem
 from ._sync._session import Session
-from ._sync._session_context import SessionContext
 from ._types import (
     ApiResult,
     CreateSessionParams,
@@ -96,6 +67,74 @@ from ._types import (
     SessionSummary,
 )
 from ._version import __version__
+
+if TYPE_CHECKING:
+    from ._async._contexts import AsyncContextService
+    from ._async._session_context import AsyncSessionContext
+    from ._context_sync import (
+        BWList,
+        ContextInfoResult,
+        ContextStatusData,
+        ContextSync,
+        ContextSyncResult,
+        DeletePolicy,
+        DownloadPolicy,
+        DownloadStrategy,
+        ExtractPolicy,
+        Lifecycle,
+        MappingPolicy,
+        RecyclePolicy,
+        SyncPolicy,
+        UploadMode,
+        UploadPolicy,
+        UploadStrategy,
+        WhiteList,
+    )
+    from ._contexts import (
+        Context,
+        ContextFileEntry,
+        ContextFileListResult,
+        ContextListParams,
+        ContextListResult,
+        ContextResult,
+        FileUrlResult,
+    )
+    from ._sync._contexts import ContextService
+    from ._sync._session_context import SessionContext
+
+# Contexts load on first use (PEP 562): they are about a third of `import agentbay`, and most
+# programs never touch them.
+_LAZY = {
+    "AsyncContextService": "._async._contexts",
+    "AsyncSessionContext": "._async._session_context",
+    "BWList": "._context_sync",
+    "Context": "._contexts",
+    "ContextFileEntry": "._contexts",
+    "ContextFileListResult": "._contexts",
+    "ContextInfoResult": "._context_sync",
+    "ContextListParams": "._contexts",
+    "ContextListResult": "._contexts",
+    "ContextResult": "._contexts",
+    "ContextService": "._sync._contexts",
+    "ContextStatusData": "._context_sync",
+    "ContextSync": "._context_sync",
+    "ContextSyncResult": "._context_sync",
+    "DeletePolicy": "._context_sync",
+    "DownloadPolicy": "._context_sync",
+    "DownloadStrategy": "._context_sync",
+    "ExtractPolicy": "._context_sync",
+    "FileUrlResult": "._contexts",
+    "Lifecycle": "._context_sync",
+    "MappingPolicy": "._context_sync",
+    "RecyclePolicy": "._context_sync",
+    "SessionContext": "._sync._session_context",
+    "SyncPolicy": "._context_sync",
+    "UploadMode": "._context_sync",
+    "UploadPolicy": "._context_sync",
+    "UploadStrategy": "._context_sync",
+    "WhiteList": "._context_sync",
+}
+
 
 __all__ = [
     "APIConnectionError",
@@ -175,9 +214,28 @@ __all__ = [
     "__version__",
 ]
 
+
 # Show the public path in reprs and tracebacks (httpx does the same).
+def _publish(obj: Any) -> Any:
+    if isinstance(obj, type):
+        obj.__module__ = "agentbay"
+    return obj
+
+
 for _name in __all__:
-    _obj = globals()[_name]
-    if isinstance(_obj, type):
-        _obj.__module__ = "agentbay"
-del _name, _obj
+    if _name not in _LAZY:
+        _publish(globals()[_name])
+del _name
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = _publish(getattr(importlib.import_module(module, __name__), name))
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -101,3 +101,23 @@ def test_sync_code_is_up_to_date_with_its_async_source() -> None:
         [sys.executable, "scripts/unasync.py", "--check"], cwd=root, capture_output=True, text=True
     )
     assert proc.returncode == 0, proc.stderr
+
+
+def test_import_agentbay_loads_neither_contexts_nor_every_generated_model() -> None:
+    """`import agentbay` stays light: contexts and the generated models load on first use."""
+    code = (
+        "import sys, agentbay\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith('agentbay.'))\n"
+        "print(sum(m.startswith('agentbay._api.models.') for m in loaded))\n"
+        "print([m for m in loaded if 'context' in m.rsplit('.', 1)[-1] and '_api' not in m])\n"
+        "agentbay.ContextSync, agentbay.SessionContext\n"
+        "print('agentbay._context_sync' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split("\n")
+    import agentbay._api.models as models
+
+    assert int(out[0]) < len(models.__all__) // 2  # only the models the session actions use
+    assert out[1] == "[]"
+    assert out[2] == "True"  # and they load when named

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from collections.abc import AsyncIterator, Mapping
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 import attrs
 import httpx
@@ -15,9 +16,11 @@ from .._constants import DEFAULT_IMAGE_ID, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from .._exceptions import CALL_FAILURES, AgentBayError, InvalidInputError
 from .._types import CreateSessionParams, DeleteResult, SessionListResult, SessionResult, SessionSummary
 from .._validate import check_labels, check_non_empty
-from ._contexts import AsyncContextService
 from ._session import AsyncSession
 from ._transport import AsyncTransport
+
+if TYPE_CHECKING:
+    from ._contexts import AsyncContextService
 
 __all__ = ["AsyncAgentBay"]
 
@@ -107,7 +110,9 @@ class AsyncAgentBay:
     def context(self) -> AsyncContextService:
         """The caller's contexts: named stores of files that outlive sessions."""
         # Made on each access (it holds nothing but the transport), so a `with_options` clone's
-        # service uses the clone's timeout and retries.
+        # service uses the clone's timeout and retries. Imported on first use, as the session's.
+        from ._contexts import AsyncContextService
+
         return AsyncContextService(self._transport)
 
     async def create(self, params: CreateSessionParams | None = None) -> SessionResult[AsyncSession]:

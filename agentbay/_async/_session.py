@@ -16,10 +16,10 @@ from .._types import DeleteResult, McpToolsResult, OperationResult, SessionInfo
 from .._validate import check_labels, check_non_empty, check_port
 from ._command import AsyncCommand
 from ._filesystem import AsyncFileSystem
-from ._session_context import AsyncSessionContext
 
 if TYPE_CHECKING:
     from ._client import AsyncAgentBay
+    from ._session_context import AsyncSessionContext
 
 __all__ = ["AsyncSession"]
 
@@ -95,6 +95,10 @@ class AsyncSession:
     def context(self) -> AsyncSessionContext:
         """The sync tasks of the contexts mounted in the session: `info()`, `sync()`."""
         if self._context is None:
+            # Imported on first use: contexts are a third of `import agentbay` and most programs
+            # never touch them.
+            from ._session_context import AsyncSessionContext
+
             self._context = AsyncSessionContext(self)
         return self._context
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterator, Mapping
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 import attrs
 import httpx
@@ -16,9 +17,11 @@ from .._constants import DEFAULT_IMAGE_ID, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from .._exceptions import CALL_FAILURES, AgentBayError, InvalidInputError
 from .._types import CreateSessionParams, DeleteResult, SessionListResult, SessionResult, SessionSummary
 from .._validate import check_labels, check_non_empty
-from ._contexts import ContextService
 from ._session import Session
 from ._transport import Transport
+
+if TYPE_CHECKING:
+    from ._contexts import ContextService
 
 __all__ = ["AgentBay"]
 
@@ -108,7 +111,9 @@ class AgentBay:
     def context(self) -> ContextService:
         """The caller's contexts: named stores of files that outlive sessions."""
         # Made on each access (it holds nothing but the transport), so a `with_options` clone's
-        # service uses the clone's timeout and retries.
+        # service uses the clone's timeout and retries. Imported on first use, as the session's.
+        from ._contexts import ContextService
+
         return ContextService(self._transport)
 
     def create(self, params: CreateSessionParams | None = None) -> SessionResult[Session]:

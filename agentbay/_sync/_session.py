@@ -17,10 +17,10 @@ from .._types import DeleteResult, McpToolsResult, OperationResult, SessionInfo
 from .._validate import check_labels, check_non_empty, check_port
 from ._command import Command
 from ._filesystem import FileSystem
-from ._session_context import SessionContext
 
 if TYPE_CHECKING:
     from ._client import AgentBay
+    from ._session_context import SessionContext
 
 __all__ = ["Session"]
 
@@ -96,6 +96,10 @@ class Session:
     def context(self) -> SessionContext:
         """The sync tasks of the contexts mounted in the session: `info()`, `sync()`."""
         if self._context is None:
+            # Imported on first use: contexts are a third of `import agentbay` and most programs
+            # never touch them.
+            from ._session_context import SessionContext
+
             self._context = SessionContext(self)
         return self._context
 

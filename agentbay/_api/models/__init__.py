@@ -1,90 +1,196 @@
-"""Contains all the data models used in inputs/outputs"""
+"""Contains all the data models used in inputs/outputs.
 
-from .authorized import Authorized
-from .call_mcp_tool_data import CallMcpToolData
-from .call_mcp_tool_request import CallMcpToolRequest
-from .call_mcp_tool_response import CallMcpToolResponse
-from .context_data import ContextData
-from .context_file_data import ContextFileData
-from .context_file_request import ContextFileRequest
-from .create_mcp_session_data import CreateMcpSessionData
-from .create_mcp_session_request import CreateMcpSessionRequest
-from .create_mcp_session_response import CreateMcpSessionResponse
-from .delete_context_request import DeleteContextRequest
-from .describe_context_files_request import DescribeContextFilesRequest
-from .describe_context_files_response import DescribeContextFilesResponse
-from .desktop_info import DesktopInfo
-from .edit_file_args import EditFileArgs
-from .edit_file_args_edits_item import EditFileArgsEditsItem
-from .error_response import ErrorResponse
-from .file_url_data import FileUrlData
-from .get_and_load_internal_context_request import GetAndLoadInternalContextRequest
-from .get_and_load_internal_context_request_context_types_1 import (
-    GetAndLoadInternalContextRequestContextTypes1,
-)
-from .get_and_load_internal_context_response import GetAndLoadInternalContextResponse
-from .get_context_file_download_url_response import GetContextFileDownloadUrlResponse
-from .get_context_file_upload_url_response import GetContextFileUploadUrlResponse
-from .get_context_info_data import GetContextInfoData
-from .get_context_info_request import GetContextInfoRequest
-from .get_context_info_request_task_type import GetContextInfoRequestTaskType
-from .get_context_info_response import GetContextInfoResponse
-from .get_context_request import GetContextRequest
-from .get_context_response import GetContextResponse
-from .get_label_data import GetLabelData
-from .get_label_request import GetLabelRequest
-from .get_label_response import GetLabelResponse
-from .get_link_data import GetLinkData
-from .get_link_request import GetLinkRequest
-from .get_link_response import GetLinkResponse
-from .get_mcp_resource_data import GetMcpResourceData
-from .get_mcp_resource_response import GetMcpResourceResponse
-from .get_session_data import GetSessionData
-from .get_session_response import GetSessionResponse
-from .internal_context_data import InternalContextData
-from .list_contexts_request import ListContextsRequest
-from .list_contexts_response import ListContextsResponse
-from .list_mcp_tools_request import ListMcpToolsRequest
-from .list_mcp_tools_response import ListMcpToolsResponse
-from .list_session_request import ListSessionRequest
-from .list_session_response import ListSessionResponse
-from .mcp_content import McpContent
-from .modify_context_request import ModifyContextRequest
-from .move_file_args import MoveFileArgs
-from .path_args import PathArgs
-from .persistence_data import PersistenceData
-from .read_file_args import ReadFileArgs
-from .read_file_args_format import ReadFileArgsFormat
-from .read_multiple_files_args import ReadMultipleFilesArgs
-from .response_envelope import ResponseEnvelope
-from .search_files_args import SearchFilesArgs
-from .session_id_request import SessionIdRequest
-from .session_summary import SessionSummary
-from .set_label_request import SetLabelRequest
-from .shell_args import ShellArgs
-from .shell_args_envs import ShellArgsEnvs
-from .sync_context_request import SyncContextRequest
-from .sync_context_request_mode import SyncContextRequestMode
-from .sync_policy import SyncPolicy
-from .sync_policy_bw_list import SyncPolicyBwList
-from .sync_policy_bw_list_white_lists_item import SyncPolicyBwListWhiteListsItem
-from .sync_policy_delete_policy import SyncPolicyDeletePolicy
-from .sync_policy_download_policy import SyncPolicyDownloadPolicy
-from .sync_policy_download_policy_download_strategy import (
-    SyncPolicyDownloadPolicyDownloadStrategy,
-)
-from .sync_policy_extract_policy import SyncPolicyExtractPolicy
-from .sync_policy_mapping_policy import SyncPolicyMappingPolicy
-from .sync_policy_recycle_policy import SyncPolicyRecyclePolicy
-from .sync_policy_recycle_policy_lifecycle import SyncPolicyRecyclePolicyLifecycle
-from .sync_policy_upload_policy import SyncPolicyUploadPolicy
-from .sync_policy_upload_policy_upload_mode import SyncPolicyUploadPolicyUploadMode
-from .sync_policy_upload_policy_upload_strategy import (
-    SyncPolicyUploadPolicyUploadStrategy,
-)
-from .write_file_args import WriteFileArgs
-from .write_file_args_format import WriteFileArgsFormat
-from .write_file_args_mode import WriteFileArgsMode
+Loaded lazily (PEP 562): importing this package loads no model module; `from .models import X` (or
+`models.X`) loads the module of X alone. With over a hundred attrs classes, loading them all cost
+`import agentbay` more than the rest of the SDK together.
+"""
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .authorized import Authorized
+    from .call_mcp_tool_data import CallMcpToolData
+    from .call_mcp_tool_request import CallMcpToolRequest
+    from .call_mcp_tool_response import CallMcpToolResponse
+    from .context_data import ContextData
+    from .context_file_data import ContextFileData
+    from .context_file_request import ContextFileRequest
+    from .create_mcp_session_data import CreateMcpSessionData
+    from .create_mcp_session_request import CreateMcpSessionRequest
+    from .create_mcp_session_response import CreateMcpSessionResponse
+    from .delete_context_request import DeleteContextRequest
+    from .describe_context_files_request import DescribeContextFilesRequest
+    from .describe_context_files_response import DescribeContextFilesResponse
+    from .desktop_info import DesktopInfo
+    from .edit_file_args import EditFileArgs
+    from .edit_file_args_edits_item import EditFileArgsEditsItem
+    from .error_response import ErrorResponse
+    from .file_url_data import FileUrlData
+    from .get_and_load_internal_context_request import GetAndLoadInternalContextRequest
+    from .get_and_load_internal_context_request_context_types_1 import (
+        GetAndLoadInternalContextRequestContextTypes1,
+    )
+    from .get_and_load_internal_context_response import (
+        GetAndLoadInternalContextResponse,
+    )
+    from .get_context_file_download_url_response import (
+        GetContextFileDownloadUrlResponse,
+    )
+    from .get_context_file_upload_url_response import GetContextFileUploadUrlResponse
+    from .get_context_info_data import GetContextInfoData
+    from .get_context_info_request import GetContextInfoRequest
+    from .get_context_info_request_task_type import GetContextInfoRequestTaskType
+    from .get_context_info_response import GetContextInfoResponse
+    from .get_context_request import GetContextRequest
+    from .get_context_response import GetContextResponse
+    from .get_label_data import GetLabelData
+    from .get_label_request import GetLabelRequest
+    from .get_label_response import GetLabelResponse
+    from .get_link_data import GetLinkData
+    from .get_link_request import GetLinkRequest
+    from .get_link_response import GetLinkResponse
+    from .get_mcp_resource_data import GetMcpResourceData
+    from .get_mcp_resource_response import GetMcpResourceResponse
+    from .get_session_data import GetSessionData
+    from .get_session_response import GetSessionResponse
+    from .internal_context_data import InternalContextData
+    from .list_contexts_request import ListContextsRequest
+    from .list_contexts_response import ListContextsResponse
+    from .list_mcp_tools_request import ListMcpToolsRequest
+    from .list_mcp_tools_response import ListMcpToolsResponse
+    from .list_session_request import ListSessionRequest
+    from .list_session_response import ListSessionResponse
+    from .mcp_content import McpContent
+    from .modify_context_request import ModifyContextRequest
+    from .move_file_args import MoveFileArgs
+    from .path_args import PathArgs
+    from .persistence_data import PersistenceData
+    from .read_file_args import ReadFileArgs
+    from .read_file_args_format import ReadFileArgsFormat
+    from .read_multiple_files_args import ReadMultipleFilesArgs
+    from .response_envelope import ResponseEnvelope
+    from .search_files_args import SearchFilesArgs
+    from .session_id_request import SessionIdRequest
+    from .session_summary import SessionSummary
+    from .set_label_request import SetLabelRequest
+    from .shell_args import ShellArgs
+    from .shell_args_envs import ShellArgsEnvs
+    from .sync_context_request import SyncContextRequest
+    from .sync_context_request_mode import SyncContextRequestMode
+    from .sync_policy import SyncPolicy
+    from .sync_policy_bw_list import SyncPolicyBwList
+    from .sync_policy_bw_list_white_lists_item import SyncPolicyBwListWhiteListsItem
+    from .sync_policy_delete_policy import SyncPolicyDeletePolicy
+    from .sync_policy_download_policy import SyncPolicyDownloadPolicy
+    from .sync_policy_download_policy_download_strategy import (
+        SyncPolicyDownloadPolicyDownloadStrategy,
+    )
+    from .sync_policy_extract_policy import SyncPolicyExtractPolicy
+    from .sync_policy_mapping_policy import SyncPolicyMappingPolicy
+    from .sync_policy_recycle_policy import SyncPolicyRecyclePolicy
+    from .sync_policy_recycle_policy_lifecycle import SyncPolicyRecyclePolicyLifecycle
+    from .sync_policy_upload_policy import SyncPolicyUploadPolicy
+    from .sync_policy_upload_policy_upload_mode import SyncPolicyUploadPolicyUploadMode
+    from .sync_policy_upload_policy_upload_strategy import (
+        SyncPolicyUploadPolicyUploadStrategy,
+    )
+    from .write_file_args import WriteFileArgs
+    from .write_file_args_format import WriteFileArgsFormat
+    from .write_file_args_mode import WriteFileArgsMode
+
+_MODULES = {
+    "Authorized": ".authorized",
+    "CallMcpToolData": ".call_mcp_tool_data",
+    "CallMcpToolRequest": ".call_mcp_tool_request",
+    "CallMcpToolResponse": ".call_mcp_tool_response",
+    "ContextData": ".context_data",
+    "ContextFileData": ".context_file_data",
+    "ContextFileRequest": ".context_file_request",
+    "CreateMcpSessionData": ".create_mcp_session_data",
+    "CreateMcpSessionRequest": ".create_mcp_session_request",
+    "CreateMcpSessionResponse": ".create_mcp_session_response",
+    "DeleteContextRequest": ".delete_context_request",
+    "DescribeContextFilesRequest": ".describe_context_files_request",
+    "DescribeContextFilesResponse": ".describe_context_files_response",
+    "DesktopInfo": ".desktop_info",
+    "EditFileArgs": ".edit_file_args",
+    "EditFileArgsEditsItem": ".edit_file_args_edits_item",
+    "ErrorResponse": ".error_response",
+    "FileUrlData": ".file_url_data",
+    "GetAndLoadInternalContextRequest": ".get_and_load_internal_context_request",
+    "GetAndLoadInternalContextRequestContextTypes1": ".get_and_load_internal_context_request_context_types_1",
+    "GetAndLoadInternalContextResponse": ".get_and_load_internal_context_response",
+    "GetContextFileDownloadUrlResponse": ".get_context_file_download_url_response",
+    "GetContextFileUploadUrlResponse": ".get_context_file_upload_url_response",
+    "GetContextInfoData": ".get_context_info_data",
+    "GetContextInfoRequest": ".get_context_info_request",
+    "GetContextInfoRequestTaskType": ".get_context_info_request_task_type",
+    "GetContextInfoResponse": ".get_context_info_response",
+    "GetContextRequest": ".get_context_request",
+    "GetContextResponse": ".get_context_response",
+    "GetLabelData": ".get_label_data",
+    "GetLabelRequest": ".get_label_request",
+    "GetLabelResponse": ".get_label_response",
+    "GetLinkData": ".get_link_data",
+    "GetLinkRequest": ".get_link_request",
+    "GetLinkResponse": ".get_link_response",
+    "GetMcpResourceData": ".get_mcp_resource_data",
+    "GetMcpResourceResponse": ".get_mcp_resource_response",
+    "GetSessionData": ".get_session_data",
+    "GetSessionResponse": ".get_session_response",
+    "InternalContextData": ".internal_context_data",
+    "ListContextsRequest": ".list_contexts_request",
+    "ListContextsResponse": ".list_contexts_response",
+    "ListMcpToolsRequest": ".list_mcp_tools_request",
+    "ListMcpToolsResponse": ".list_mcp_tools_response",
+    "ListSessionRequest": ".list_session_request",
+    "ListSessionResponse": ".list_session_response",
+    "McpContent": ".mcp_content",
+    "ModifyContextRequest": ".modify_context_request",
+    "MoveFileArgs": ".move_file_args",
+    "PathArgs": ".path_args",
+    "PersistenceData": ".persistence_data",
+    "ReadFileArgs": ".read_file_args",
+    "ReadFileArgsFormat": ".read_file_args_format",
+    "ReadMultipleFilesArgs": ".read_multiple_files_args",
+    "ResponseEnvelope": ".response_envelope",
+    "SearchFilesArgs": ".search_files_args",
+    "SessionIdRequest": ".session_id_request",
+    "SessionSummary": ".session_summary",
+    "SetLabelRequest": ".set_label_request",
+    "ShellArgs": ".shell_args",
+    "ShellArgsEnvs": ".shell_args_envs",
+    "SyncContextRequest": ".sync_context_request",
+    "SyncContextRequestMode": ".sync_context_request_mode",
+    "SyncPolicy": ".sync_policy",
+    "SyncPolicyBwList": ".sync_policy_bw_list",
+    "SyncPolicyBwListWhiteListsItem": ".sync_policy_bw_list_white_lists_item",
+    "SyncPolicyDeletePolicy": ".sync_policy_delete_policy",
+    "SyncPolicyDownloadPolicy": ".sync_policy_download_policy",
+    "SyncPolicyDownloadPolicyDownloadStrategy": ".sync_policy_download_policy_download_strategy",
+    "SyncPolicyExtractPolicy": ".sync_policy_extract_policy",
+    "SyncPolicyMappingPolicy": ".sync_policy_mapping_policy",
+    "SyncPolicyRecyclePolicy": ".sync_policy_recycle_policy",
+    "SyncPolicyRecyclePolicyLifecycle": ".sync_policy_recycle_policy_lifecycle",
+    "SyncPolicyUploadPolicy": ".sync_policy_upload_policy",
+    "SyncPolicyUploadPolicyUploadMode": ".sync_policy_upload_policy_upload_mode",
+    "SyncPolicyUploadPolicyUploadStrategy": ".sync_policy_upload_policy_upload_strategy",
+    "WriteFileArgs": ".write_file_args",
+    "WriteFileArgsFormat": ".write_file_args_format",
+    "WriteFileArgsMode": ".write_file_args_mode",
+}
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module = _MODULES[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = (
     "Authorized",
