@@ -29,6 +29,8 @@ import httpx
 from agentbay import AgentBay, AsyncAgentBay
 from agentbay import _files as files
 
+ROUNDS = 3
+
 
 def hwm_mb() -> float:
     with open("/proc/self/status") as f:
@@ -133,15 +135,27 @@ def main(endpoint: str, key: str, mib: int) -> None:
             fs = session.file_system
             (tmp / "warm.bin").write_bytes(b"warm")
             assert fs.upload_file(tmp / "warm.bin", "/tmp/warm", via="url").success  # the context, the pool
+            # Best of ROUNDS for ours and the baseline, interleaved, so both meet the same noise of this
+            # shared machine; the RSS growth is over all of our rounds.
+            ups, downs, raw_ups, raw_downs = [], [], [], []
             before = hwm_mb()
-            up = timed(lambda: fs.upload_file(source, "/tmp/blob.bin", via="url"))
-            down = timed(lambda: fs.download_file("/tmp/blob.bin", target, via="url"))
+            for _ in range(ROUNDS):
+                ups.append(timed(lambda: fs.upload_file(source, "/tmp/blob.bin", via="url")))
+                downs.append(timed(lambda: fs.download_file("/tmp/blob.bin", target, via="url")))
+                assert same(source, target)
+                target.unlink()
+                raw_up, raw_down = raw_put_get(ab, source, target)
+                raw_ups.append(raw_up)
+                raw_downs.append(raw_down)
+                assert same(source, target)
             growth = hwm_mb() - before
-            assert same(source, target)
-            report["url"] = {"up_mb_s": size_mb / up, "down_mb_s": size_mb / down, "rss_growth_mb": growth}
-            raw_up, raw_down = raw_put_get(ab, source, target)
-            assert same(source, target)
-            report["raw"] = {"up_mb_s": size_mb / raw_up, "down_mb_s": size_mb / raw_down}
+            report["rounds"] = ROUNDS
+            report["url"] = {
+                "up_mb_s": size_mb / min(ups),
+                "down_mb_s": size_mb / min(downs),
+                "rss_growth_mb": growth,
+            }
+            report["raw"] = {"up_mb_s": size_mb / min(raw_ups), "down_mb_s": size_mb / min(raw_downs)}
             up = timed(lambda: fs.upload_file(source, "/tmp/tool.bin", via="tool"))
             down = timed(lambda: fs.download_file("/tmp/tool.bin", target, via="tool"))
             assert same(source, target)

@@ -27,14 +27,14 @@ from .. import _params as p
 from .._call import Call, Handler, Reply
 from .._errors import invalid_parameter, session_not_found
 from .._store import Store
-from ._store import ContextStore
+from ._store import STAGING_PREFIX, ContextStore
 
 logger = logging.getLogger("agentbay_local")
 
 FILE_TRANSFER = "file_transfer"
 #: Where the file-transfer context is said to be mounted (`ContextPath`).
 FILE_TRANSFER_PATH = "/tmp/file-transfer"
-_NAME_PREFIX = "file-transfer-"
+_NAME_PREFIX = STAGING_PREFIX
 _RELEASES = ("ReleaseMcpSession", "DeleteSessionAsync")
 _LIST_ITEM = re.compile(r"ContextTypes\.\d+")
 

@@ -107,6 +107,10 @@ def _now() -> float:
     return time.time()
 
 
+STAGING_PREFIX = "file-transfer-"
+"""Names of the per-session file-transfer contexts (`file-transfer-<session id>`, see `_internal`)."""
+
+
 class ContextStore:
     """The contexts of one state directory, over the server's `Store` (its database and lock)."""
 
@@ -160,6 +164,14 @@ class ContextStore:
                 f"SELECT {_COLUMNS} FROM contexts WHERE {' AND '.join(where)}", args
             ).fetchone()
         return ContextRow(*found) if found else None
+
+    def is_staging(self, context_id: str) -> bool:
+        """Whether the context is a session's file-transfer context: a staging area whose objects only
+        pass through between a URL and the session, so a sync may share a file's inode with the
+        session (a link) instead of copying it."""
+        with self.store.locked() as db:
+            row = db.execute("SELECT name FROM contexts WHERE id = ?", (context_id,)).fetchone()
+        return row is not None and str(row[0]).startswith(STAGING_PREFIX)
 
     def get_or_create(self, owner: str, name: str) -> ContextRow:
         """The owner's context of this name, made (available, never used by a session) if there is

@@ -325,19 +325,26 @@ def context_keys(files_dir: Path, prefix: str) -> dict[str, os.stat_result]:
 
 
 def put_object(
-    files_dir: Path, tmp_dir: Path, key: str, source_fd: int, info: os.stat_result, cancel: threading.Event
+    files_dir: Path,
+    tmp_dir: Path,
+    key: str,
+    source_fd: int,
+    info: os.stat_result,
+    cancel: threading.Event,
+    share: bool = False,
 ) -> None:
     """Store the open file as `key` with its modification time: written to `tmp_dir`, then renamed
     into place, so the object is the old one or the new one, never part of one."""
     tmp_dir.mkdir(parents=True, exist_ok=True)
     tmp = tmp_dir / f"sync-{secrets.token_hex(8)}.part"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
     try:
-        try:
-            _copy(source_fd, fd, cancel)
-            os.utime(fd, ns=(info.st_atime_ns, info.st_mtime_ns))
-        finally:
-            os.close(fd)
+        if not (share and _link_open_file(source_fd, tmp)):
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+            try:
+                _copy(source_fd, fd, cancel)
+                os.utime(fd, ns=(info.st_atime_ns, info.st_mtime_ns))
+            finally:
+                os.close(fd)
         target = files_dir / key
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -350,6 +357,31 @@ def put_object(
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _link_open_file(source_fd: int, path: Path) -> bool:
+    """Give the open file a second name (no copy), as `linkat(/proc/self/fd/N, AT_SYMLINK_FOLLOW)`
+    does for O_TMPFILE files; False where that cannot be done (another filesystem, no /proc)."""
+    # A dir_fd makes CPython call linkat() (plain link() does not follow the /proc magic link).
+    dir_fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        os.link(f"/proc/self/fd/{source_fd}", path.name, dst_dir_fd=dir_fd, follow_symlinks=True)
+    except OSError:
+        return False
+    finally:
+        os.close(dir_fd)
+    return True
+
+
+def _link_into(source: Path, name: str, dir_fd: int) -> bool:
+    """Link the context file `source` (never through a symlink) as `name` in `dir_fd`, mode 0644 as a
+    copy gets; False where a link cannot be made (another filesystem)."""
+    try:
+        os.link(source, name, dst_dir_fd=dir_fd, follow_symlinks=False)
+    except OSError:
+        return False
+    os.chmod(source, 0o644)  # one inode: the session sees the mode a copy would have
+    return True
 
 
 def _copy(source: int, target: int, cancel: threading.Event) -> None:
@@ -458,9 +490,16 @@ def _make_dirs(location: Location, parts: tuple[str, ...]) -> int:
 
 
 def _write_session_file(
-    fs: SessionFS, path: str, source: Path, info: os.stat_result, cancel: threading.Event
+    fs: SessionFS,
+    path: str,
+    source: Path,
+    info: os.stat_result,
+    cancel: threading.Event,
+    share: bool = False,
 ) -> None:
-    """Copy the context file `source` to the session path `path`, renamed into place when complete."""
+    """Copy the context file `source` to the session path `path`, renamed into place when complete.
+    With `share` (a staging context) the session's file is a link to the context's, made readable as
+    a copy would be: no bytes are copied."""
     # A link at the target is replaced, not written through (one pointing out of the session is refused).
     location = resolve(fs, path, follow_final=False)
     if location.is_root:
@@ -478,16 +517,20 @@ def _write_session_file(
             if _same(existing, info):
                 return
         tmp = _TEMP_PREFIX + secrets.token_hex(8)
-        fd = os.open(
-            tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644, dir_fd=dir_fd
-        )
+        if share and _link_into(source, tmp, dir_fd):
+            fd = None
+        else:
+            fd = os.open(
+                tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644, dir_fd=dir_fd
+            )
         try:
-            try:
-                with open(source, "rb") as src:
-                    _copy(src.fileno(), fd, cancel)
-                os.utime(fd, ns=(info.st_atime_ns, info.st_mtime_ns))
-            finally:
-                os.close(fd)
+            if fd is not None:
+                try:
+                    with open(source, "rb") as src:
+                        _copy(src.fileno(), fd, cancel)
+                    os.utime(fd, ns=(info.st_atime_ns, info.st_mtime_ns))
+                finally:
+                    os.close(fd)
             # rename() replaces a symlink at `name` itself, never what it points to.
             os.rename(tmp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
         except BaseException:
@@ -517,6 +560,8 @@ class Places:
     files_dir: Path
     tmp_dir: Path
     session_dir: Path
+    share: bool = False
+    """A staging context (a session's file transfers): link files rather than copy them."""
 
 
 def run_download(places: Places, job: Job, cancel: threading.Event) -> str:
@@ -537,7 +582,7 @@ def run_download(places: Places, job: Job, cancel: threading.Event) -> str:
     for key, info in keys.items():
         target = posixpath.join(job.root, key)
         try:
-            _write_session_file(fs, target, places.files_dir / key, info, cancel)
+            _write_session_file(fs, target, places.files_dir / key, info, cancel, places.share)
         except AccessDenied:
             outcome.add(f"{target} is outside the session (a local session has /home/wuying and /tmp)")
         except FileNotFoundError as error:
@@ -620,7 +665,9 @@ class _Upload:
             info = os.fstat(fd)
             if key in self.existing and _same(self.existing[key], info):
                 return
-            put_object(self.places.files_dir, self.places.tmp_dir, key, fd, info, self.cancel)
+            put_object(
+                self.places.files_dir, self.places.tmp_dir, key, fd, info, self.cancel, self.places.share
+            )
         except (OSError, ToolFailure) as error:
             self.outcome.add(f"{shown}: {_reason(error)}")
         finally:
@@ -779,6 +826,7 @@ class SyncEngine:
             self.contexts.files_dir(job.context_id),
             self.contexts.tmp_dir(job.context_id),
             self.store.session_dir(task.session_id),
+            share=self.contexts.is_staging(job.context_id),
         )
         try:
             # The context's lock: no PUT, delete or other session's sync lands half-way through.

@@ -117,3 +117,27 @@ def test_contexts_of_sessions_gone_while_the_server_was_down_are_removed(state_d
         session_id = wire.create()
         internal(wire, session_id)  # any later call of the key removes it
         assert context_names(wire) == [f"file-transfer-{session_id}"]
+
+
+def test_a_staging_context_links_files_where_a_user_context_copies(wire: Wire, server: LocalServer) -> None:
+    """The file-transfer context only passes files through: a sync links them (no bytes copied, a
+    64 MiB transfer no longer pays for a copy). A user's context keeps copies of its own."""
+    session_id = wire.create()
+    staging = internal(wire, session_id)[0]["ContextId"]
+    mine = wire.ok("GetContext", Name="mine", AllowCreate="true")["Data"]["Id"]
+    for context_id, remote in ((staging, "/tmp/staged.bin"), (mine, "/tmp/mine.bin")):
+        url = wire.ok("GetContextFileUploadUrl", ContextId=context_id, FilePath=remote)["Data"]["Url"]
+        assert httpx.put(url, content=b"x" * 1000).status_code in (200, 201)
+        wire.ok("SyncContext", SessionId=session_id, ContextId=context_id, Path=remote, Mode="download")
+    session_tmp = Path(server.state_dir) / "sessions" / session_id / "tmp"
+    contexts = Path(server.state_dir) / "contexts"
+    staged, copied = (session_tmp / "staged.bin").stat(), (session_tmp / "mine.bin").stat()
+    assert staged.st_ino == (contexts / staging / "files" / "tmp" / "staged.bin").stat().st_ino
+    assert copied.st_ino != (contexts / mine / "files" / "tmp" / "mine.bin").stat().st_ino
+    assert staged.st_mode & 0o777 == copied.st_mode & 0o777 == 0o644
+    # And the other way: a session file synced into the staging context is linked too.
+    (session_tmp / "out.bin").write_bytes(b"y" * 1000)
+    wire.ok("SyncContext", SessionId=session_id, ContextId=staging, Path="/tmp/out.bin", Mode="upload")
+    assert (session_tmp / "out.bin").stat().st_ino == (
+        contexts / staging / "files" / "tmp" / "out.bin"
+    ).stat().st_ino
