@@ -34,6 +34,17 @@ def optional(params: Params, name: str) -> str | None:
     return value if value else None
 
 
+def given(params: Params, name: str) -> str | None:
+    """The field's value, None when it is absent; `InvalidParameter.<name>` when it is sent empty (for
+    filters, where an empty value would silently widen what the call touches)."""
+    value = params.get(name)
+    if value is None:
+        return None
+    if not value:
+        raise invalid_parameter(name, f"{name} must not be empty; leave it out to mean all.")
+    return value
+
+
 def required(params: Params, name: str) -> str:
     """The field's value; `MissingParameter.<name>` when it is absent or empty."""
     value = params.get(name)

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
-import time
 from typing import Any
 
 import schemathesis
@@ -29,15 +27,3 @@ def map_body(ctx: Any, body: Any) -> Any:
             # Spread the cases over the seeded sessions; a Release only ends one of them.
             body["SessionId"] = SESSIONS[len(body["SessionId"]) % len(SESSIONS)]
     return body
-
-
-@schemathesis.hook
-def map_query(ctx: Any, query: Any) -> Any:
-    # The server refuses a stale Timestamp or a reused SignatureNonce, as the cloud does; a generated
-    # string would stop nearly every case there. Well-formed values get through to the action.
-    if isinstance(query, dict):
-        if isinstance(query.get("Timestamp"), str):
-            query["Timestamp"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-        if isinstance(query.get("SignatureNonce"), str):
-            query["SignatureNonce"] = secrets.token_hex(16)
-    return query

@@ -929,8 +929,8 @@ class SyncActions:
         await self.engine.sync(
             call.owner,
             session_id,
-            p.optional(params, "ContextId"),
-            p.optional(params, "Path"),
+            p.given(params, "ContextId"),
+            p.given(params, "Path"),
             p.optional(params, "Mode"),
         )
         return {}
@@ -942,8 +942,14 @@ class SyncActions:
         session_id = self._session(call)
         status = self.engine.info(
             session_id,
-            p.optional(params, "ContextId"),
-            p.optional(params, "Path"),
-            p.optional(params, "TaskType"),
+            p.given(params, "ContextId"),
+            p.given(params, "Path"),
+            _task_type(p.given(params, "TaskType")),
         )
         return {"Data": {"ContextStatus": status}}
+
+
+def _task_type(value: str | None) -> str | None:
+    if value is not None and value not in (UPLOAD, DOWNLOAD):
+        raise invalid_parameter("TaskType", f"TaskType must be {UPLOAD} or {DOWNLOAD}, got {value!r}.")
+    return value

@@ -541,3 +541,21 @@ def test_a_missing_mount_folder_deletes_nothing(wire: Wire, server: LocalServer)
     wire.ok("SyncContext", SessionId=session_id)
     wire.ok("ReleaseMcpSession", SessionId=session_id)
     assert context_files(server, context_id) == {"keep.txt": b"keep"}
+
+
+@pytest.mark.parametrize(
+    ("action", "field", "value"),
+    [
+        ("GetContextInfo", "ContextId", ""),
+        ("GetContextInfo", "Path", ""),
+        ("GetContextInfo", "TaskType", "sideways"),
+        ("SyncContext", "ContextId", ""),
+        ("SyncContext", "Path", ""),
+    ],
+)
+def test_an_empty_or_unknown_filter_is_refused_not_widened(
+    wire: Wire, action: str, field: str, value: str
+) -> None:
+    """An empty ContextId must not mean "every context" (the fuzzer found GetContextInfo accepting it)."""
+    session_id = wire.create()
+    assert wire.error(action, SessionId=session_id, **{field: value})["Code"] == f"InvalidParameter.{field}"
