@@ -13,6 +13,10 @@ if TYPE_CHECKING:
     from .call_mcp_tool_data import CallMcpToolData
     from .call_mcp_tool_request import CallMcpToolRequest
     from .call_mcp_tool_response import CallMcpToolResponse
+    from .click_args import ClickArgs
+    from .click_args_button import ClickArgsButton
+    from .click_mouse_args import ClickMouseArgs
+    from .click_mouse_args_button import ClickMouseArgsButton
     from .context_data import ContextData
     from .context_file_data import ContextFileData
     from .context_file_request import ContextFileRequest
@@ -23,10 +27,13 @@ if TYPE_CHECKING:
     from .describe_context_files_request import DescribeContextFilesRequest
     from .describe_context_files_response import DescribeContextFilesResponse
     from .desktop_info import DesktopInfo
+    from .drag_mouse_args import DragMouseArgs
+    from .drag_mouse_args_button import DragMouseArgsButton
     from .edit_file_args import EditFileArgs
     from .edit_file_args_edits_item import EditFileArgsEditsItem
     from .error_response import ErrorResponse
     from .file_url_data import FileUrlData
+    from .focus_mode_args import FocusModeArgs
     from .get_and_load_internal_context_request import GetAndLoadInternalContextRequest
     from .get_and_load_internal_context_request_context_types_1 import (
         GetAndLoadInternalContextRequestContextTypes1,
@@ -44,6 +51,7 @@ if TYPE_CHECKING:
     from .get_context_info_response import GetContextInfoResponse
     from .get_context_request import GetContextRequest
     from .get_context_response import GetContextResponse
+    from .get_installed_apps_args import GetInstalledAppsArgs
     from .get_label_data import GetLabelData
     from .get_label_request import GetLabelRequest
     from .get_label_response import GetLabelResponse
@@ -54,6 +62,7 @@ if TYPE_CHECKING:
     from .get_mcp_resource_response import GetMcpResourceResponse
     from .get_session_data import GetSessionData
     from .get_session_response import GetSessionResponse
+    from .input_text_args import InputTextArgs
     from .internal_context_data import InternalContextData
     from .list_contexts_request import ListContextsRequest
     from .list_contexts_response import ListContextsResponse
@@ -64,18 +73,31 @@ if TYPE_CHECKING:
     from .mcp_content import McpContent
     from .modify_context_request import ModifyContextRequest
     from .move_file_args import MoveFileArgs
+    from .move_mouse_args import MoveMouseArgs
+    from .no_args import NoArgs
     from .path_args import PathArgs
     from .persistence_data import PersistenceData
+    from .press_keys_args import PressKeysArgs
     from .read_file_args import ReadFileArgs
     from .read_file_args_format import ReadFileArgsFormat
     from .read_multiple_files_args import ReadMultipleFilesArgs
+    from .release_keys_args import ReleaseKeysArgs
+    from .resize_window_args import ResizeWindowArgs
     from .response_envelope import ResponseEnvelope
+    from .scroll_args import ScrollArgs
+    from .scroll_args_direction import ScrollArgsDirection
     from .search_files_args import SearchFilesArgs
+    from .send_key_args import SendKeyArgs
     from .session_id_request import SessionIdRequest
     from .session_summary import SessionSummary
     from .set_label_request import SetLabelRequest
     from .shell_args import ShellArgs
     from .shell_args_envs import ShellArgsEnvs
+    from .start_app_args import StartAppArgs
+    from .stop_app_by_cmd_args import StopAppByCmdArgs
+    from .stop_app_by_pid_args import StopAppByPidArgs
+    from .stop_app_by_pname_args import StopAppByPnameArgs
+    from .swipe_args import SwipeArgs
     from .sync_context_request import SyncContextRequest
     from .sync_context_request_mode import SyncContextRequestMode
     from .sync_policy import SyncPolicy
@@ -95,6 +117,10 @@ if TYPE_CHECKING:
     from .sync_policy_upload_policy_upload_strategy import (
         SyncPolicyUploadPolicyUploadStrategy,
     )
+    from .ui_elements_args import UiElementsArgs
+    from .ui_elements_args_format import UiElementsArgsFormat
+    from .window_id_args import WindowIdArgs
+    from .window_timeout_args import WindowTimeoutArgs
     from .write_file_args import WriteFileArgs
     from .write_file_args_format import WriteFileArgsFormat
     from .write_file_args_mode import WriteFileArgsMode
@@ -104,6 +130,10 @@ _MODULES = {
     "CallMcpToolData": ".call_mcp_tool_data",
     "CallMcpToolRequest": ".call_mcp_tool_request",
     "CallMcpToolResponse": ".call_mcp_tool_response",
+    "ClickArgs": ".click_args",
+    "ClickArgsButton": ".click_args_button",
+    "ClickMouseArgs": ".click_mouse_args",
+    "ClickMouseArgsButton": ".click_mouse_args_button",
     "ContextData": ".context_data",
     "ContextFileData": ".context_file_data",
     "ContextFileRequest": ".context_file_request",
@@ -114,10 +144,13 @@ _MODULES = {
     "DescribeContextFilesRequest": ".describe_context_files_request",
     "DescribeContextFilesResponse": ".describe_context_files_response",
     "DesktopInfo": ".desktop_info",
+    "DragMouseArgs": ".drag_mouse_args",
+    "DragMouseArgsButton": ".drag_mouse_args_button",
     "EditFileArgs": ".edit_file_args",
     "EditFileArgsEditsItem": ".edit_file_args_edits_item",
     "ErrorResponse": ".error_response",
     "FileUrlData": ".file_url_data",
+    "FocusModeArgs": ".focus_mode_args",
     "GetAndLoadInternalContextRequest": ".get_and_load_internal_context_request",
     "GetAndLoadInternalContextRequestContextTypes1": ".get_and_load_internal_context_request_context_types_1",
     "GetAndLoadInternalContextResponse": ".get_and_load_internal_context_response",
@@ -129,6 +162,7 @@ _MODULES = {
     "GetContextInfoResponse": ".get_context_info_response",
     "GetContextRequest": ".get_context_request",
     "GetContextResponse": ".get_context_response",
+    "GetInstalledAppsArgs": ".get_installed_apps_args",
     "GetLabelData": ".get_label_data",
     "GetLabelRequest": ".get_label_request",
     "GetLabelResponse": ".get_label_response",
@@ -139,6 +173,7 @@ _MODULES = {
     "GetMcpResourceResponse": ".get_mcp_resource_response",
     "GetSessionData": ".get_session_data",
     "GetSessionResponse": ".get_session_response",
+    "InputTextArgs": ".input_text_args",
     "InternalContextData": ".internal_context_data",
     "ListContextsRequest": ".list_contexts_request",
     "ListContextsResponse": ".list_contexts_response",
@@ -149,18 +184,31 @@ _MODULES = {
     "McpContent": ".mcp_content",
     "ModifyContextRequest": ".modify_context_request",
     "MoveFileArgs": ".move_file_args",
+    "MoveMouseArgs": ".move_mouse_args",
+    "NoArgs": ".no_args",
     "PathArgs": ".path_args",
     "PersistenceData": ".persistence_data",
+    "PressKeysArgs": ".press_keys_args",
     "ReadFileArgs": ".read_file_args",
     "ReadFileArgsFormat": ".read_file_args_format",
     "ReadMultipleFilesArgs": ".read_multiple_files_args",
+    "ReleaseKeysArgs": ".release_keys_args",
+    "ResizeWindowArgs": ".resize_window_args",
     "ResponseEnvelope": ".response_envelope",
+    "ScrollArgs": ".scroll_args",
+    "ScrollArgsDirection": ".scroll_args_direction",
     "SearchFilesArgs": ".search_files_args",
+    "SendKeyArgs": ".send_key_args",
     "SessionIdRequest": ".session_id_request",
     "SessionSummary": ".session_summary",
     "SetLabelRequest": ".set_label_request",
     "ShellArgs": ".shell_args",
     "ShellArgsEnvs": ".shell_args_envs",
+    "StartAppArgs": ".start_app_args",
+    "StopAppByCmdArgs": ".stop_app_by_cmd_args",
+    "StopAppByPidArgs": ".stop_app_by_pid_args",
+    "StopAppByPnameArgs": ".stop_app_by_pname_args",
+    "SwipeArgs": ".swipe_args",
     "SyncContextRequest": ".sync_context_request",
     "SyncContextRequestMode": ".sync_context_request_mode",
     "SyncPolicy": ".sync_policy",
@@ -176,6 +224,10 @@ _MODULES = {
     "SyncPolicyUploadPolicy": ".sync_policy_upload_policy",
     "SyncPolicyUploadPolicyUploadMode": ".sync_policy_upload_policy_upload_mode",
     "SyncPolicyUploadPolicyUploadStrategy": ".sync_policy_upload_policy_upload_strategy",
+    "UiElementsArgs": ".ui_elements_args",
+    "UiElementsArgsFormat": ".ui_elements_args_format",
+    "WindowIdArgs": ".window_id_args",
+    "WindowTimeoutArgs": ".window_timeout_args",
     "WriteFileArgs": ".write_file_args",
     "WriteFileArgsFormat": ".write_file_args_format",
     "WriteFileArgsMode": ".write_file_args_mode",
@@ -197,6 +249,10 @@ __all__ = (
     "CallMcpToolData",
     "CallMcpToolRequest",
     "CallMcpToolResponse",
+    "ClickArgs",
+    "ClickArgsButton",
+    "ClickMouseArgs",
+    "ClickMouseArgsButton",
     "ContextData",
     "ContextFileData",
     "ContextFileRequest",
@@ -207,10 +263,13 @@ __all__ = (
     "DescribeContextFilesRequest",
     "DescribeContextFilesResponse",
     "DesktopInfo",
+    "DragMouseArgs",
+    "DragMouseArgsButton",
     "EditFileArgs",
     "EditFileArgsEditsItem",
     "ErrorResponse",
     "FileUrlData",
+    "FocusModeArgs",
     "GetAndLoadInternalContextRequest",
     "GetAndLoadInternalContextRequestContextTypes1",
     "GetAndLoadInternalContextResponse",
@@ -222,6 +281,7 @@ __all__ = (
     "GetContextInfoResponse",
     "GetContextRequest",
     "GetContextResponse",
+    "GetInstalledAppsArgs",
     "GetLabelData",
     "GetLabelRequest",
     "GetLabelResponse",
@@ -232,6 +292,7 @@ __all__ = (
     "GetMcpResourceResponse",
     "GetSessionData",
     "GetSessionResponse",
+    "InputTextArgs",
     "InternalContextData",
     "ListContextsRequest",
     "ListContextsResponse",
@@ -242,18 +303,31 @@ __all__ = (
     "McpContent",
     "ModifyContextRequest",
     "MoveFileArgs",
+    "MoveMouseArgs",
+    "NoArgs",
     "PathArgs",
     "PersistenceData",
+    "PressKeysArgs",
     "ReadFileArgs",
     "ReadFileArgsFormat",
     "ReadMultipleFilesArgs",
+    "ReleaseKeysArgs",
+    "ResizeWindowArgs",
     "ResponseEnvelope",
+    "ScrollArgs",
+    "ScrollArgsDirection",
     "SearchFilesArgs",
+    "SendKeyArgs",
     "SessionIdRequest",
     "SessionSummary",
     "SetLabelRequest",
     "ShellArgs",
     "ShellArgsEnvs",
+    "StartAppArgs",
+    "StopAppByCmdArgs",
+    "StopAppByPidArgs",
+    "StopAppByPnameArgs",
+    "SwipeArgs",
     "SyncContextRequest",
     "SyncContextRequestMode",
     "SyncPolicy",
@@ -269,6 +343,10 @@ __all__ = (
     "SyncPolicyUploadPolicy",
     "SyncPolicyUploadPolicyUploadMode",
     "SyncPolicyUploadPolicyUploadStrategy",
+    "UiElementsArgs",
+    "UiElementsArgsFormat",
+    "WindowIdArgs",
+    "WindowTimeoutArgs",
     "WriteFileArgs",
     "WriteFileArgsFormat",
     "WriteFileArgsMode",
