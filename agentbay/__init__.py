@@ -69,8 +69,19 @@ from ._types import (
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from ._async._computer import AsyncComputer
     from ._async._contexts import AsyncContextService
     from ._async._session_context import AsyncSessionContext
+    from ._async._ui import AsyncUI
+    from ._computer import (
+        CursorPositionResult,
+        Key,
+        MouseButton,
+        ScreenshotImageResult,
+        ScreenshotResult,
+        ScreenSizeResult,
+        ScrollDirection,
+    )
     from ._context_sync import (
         BWList,
         ContextInfoResult,
@@ -99,12 +110,31 @@ if TYPE_CHECKING:
         ContextResult,
         FileUrlResult,
     )
+    from ._sync._computer import Computer
     from ._sync._contexts import ContextService
     from ._sync._session_context import SessionContext
+    from ._sync._ui import UI
+    from ._ui import Bounds, KeyCode, UIElement, UIElementListResult
 
 # Contexts load on first use (PEP 562): they are about a third of `import agentbay`, and most
 # programs never touch them.
 _LAZY = {
+    # ui and computer (the desktop's mouse, keyboard and screen) load on first use as well.
+    "AsyncComputer": "._async._computer",
+    "AsyncUI": "._async._ui",
+    "Bounds": "._ui",
+    "Computer": "._sync._computer",
+    "CursorPositionResult": "._computer",
+    "Key": "._computer",
+    "KeyCode": "._ui",
+    "MouseButton": "._computer",
+    "ScreenSizeResult": "._computer",
+    "ScreenshotImageResult": "._computer",
+    "ScreenshotResult": "._computer",
+    "ScrollDirection": "._computer",
+    "UI": "._sync._ui",
+    "UIElement": "._ui",
+    "UIElementListResult": "._ui",
     "AsyncContextService": "._async._contexts",
     "AsyncSessionContext": "._async._session_context",
     "BWList": "._context_sync",
@@ -136,7 +166,7 @@ _LAZY = {
 }
 
 
-__all__ = [
+__all__ = [  # noqa: RUF022 - plain sorted (`UI` is no constant), as test_parity checks
     "APIConnectionError",
     "APIError",
     "APITimeoutError",
@@ -145,17 +175,21 @@ __all__ = [
     "ApiResult",
     "AsyncAgentBay",
     "AsyncCommand",
+    "AsyncComputer",
     "AsyncContextService",
     "AsyncFileSystem",
     "AsyncSession",
     "AsyncSessionContext",
+    "AsyncUI",
     "AuthenticationError",
     "BWList",
     "BinaryFileContentResult",
     "BoolResult",
+    "Bounds",
     "Command",
     "CommandResult",
     "CommandTimeoutError",
+    "Computer",
     "Context",
     "ContextFileEntry",
     "ContextFileListResult",
@@ -169,6 +203,7 @@ __all__ = [
     "ContextSyncError",
     "ContextSyncResult",
     "CreateSessionParams",
+    "CursorPositionResult",
     "DeletePolicy",
     "DeleteResult",
     "DirectoryEntry",
@@ -185,10 +220,13 @@ __all__ = [
     "FileUrlResult",
     "InvalidInputError",
     "InvalidParameterError",
+    "Key",
+    "KeyCode",
     "Lifecycle",
     "MappingPolicy",
     "McpTool",
     "McpToolsResult",
+    "MouseButton",
     "MultipleFileContentResult",
     "NoSuchFileError",
     "NonZeroExitError",
@@ -196,6 +234,10 @@ __all__ = [
     "OperationResult",
     "RateLimitError",
     "RecyclePolicy",
+    "ScreenSizeResult",
+    "ScreenshotImageResult",
+    "ScreenshotResult",
+    "ScrollDirection",
     "ServerError",
     "Session",
     "SessionClosedError",
@@ -207,6 +249,9 @@ __all__ = [
     "SyncPolicy",
     "ToolError",
     "TransportError",
+    "UI",
+    "UIElement",
+    "UIElementListResult",
     "UploadMode",
     "UploadPolicy",
     "UploadStrategy",

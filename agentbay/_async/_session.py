@@ -19,7 +19,9 @@ from ._filesystem import AsyncFileSystem
 
 if TYPE_CHECKING:
     from ._client import AsyncAgentBay
+    from ._computer import AsyncComputer
     from ._session_context import AsyncSessionContext
+    from ._ui import AsyncUI
 
 __all__ = ["AsyncSession"]
 
@@ -50,6 +52,8 @@ class AsyncSession:
         self._command: AsyncCommand | None = None
         self._file_system: AsyncFileSystem | None = None
         self._context: AsyncSessionContext | None = None
+        self._ui: AsyncUI | None = None
+        self._computer: AsyncComputer | None = None
 
     def __repr__(self) -> str:
         state = ", deleted" if self._deleted else ""
@@ -101,6 +105,25 @@ class AsyncSession:
 
             self._context = AsyncSessionContext(self)
         return self._context
+
+    @property
+    def ui(self) -> AsyncUI:
+        """The UI of the session's desktop (the official SDK 0.8's `ui`): elements, keys, clicks,
+        screenshots."""
+        if self._ui is None:
+            from ._ui import AsyncUI  # on first use: most programs never drive a desktop
+
+            self._ui = AsyncUI(self)
+        return self._ui
+
+    @property
+    def computer(self) -> AsyncComputer:
+        """The mouse, keyboard and screen of the session's desktop (the official SDK 0.9's `computer`)."""
+        if self._computer is None:
+            from ._computer import AsyncComputer
+
+            self._computer = AsyncComputer(self)
+        return self._computer
 
     @property
     def deleted(self) -> bool:

@@ -20,7 +20,9 @@ from ._filesystem import FileSystem
 
 if TYPE_CHECKING:
     from ._client import AgentBay
+    from ._computer import Computer
     from ._session_context import SessionContext
+    from ._ui import UI
 
 __all__ = ["Session"]
 
@@ -51,6 +53,8 @@ class Session:
         self._command: Command | None = None
         self._file_system: FileSystem | None = None
         self._context: SessionContext | None = None
+        self._ui: UI | None = None
+        self._computer: Computer | None = None
 
     def __repr__(self) -> str:
         state = ", deleted" if self._deleted else ""
@@ -102,6 +106,25 @@ class Session:
 
             self._context = SessionContext(self)
         return self._context
+
+    @property
+    def ui(self) -> UI:
+        """The UI of the session's desktop (the official SDK 0.8's `ui`): elements, keys, clicks,
+        screenshots."""
+        if self._ui is None:
+            from ._ui import UI  # on first use: most programs never drive a desktop
+
+            self._ui = UI(self)
+        return self._ui
+
+    @property
+    def computer(self) -> Computer:
+        """The mouse, keyboard and screen of the session's desktop (the official SDK 0.9's `computer`)."""
+        if self._computer is None:
+            from ._computer import Computer
+
+            self._computer = Computer(self)
+        return self._computer
 
     @property
     def deleted(self) -> bool:
