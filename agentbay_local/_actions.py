@@ -17,8 +17,9 @@ from collections.abc import Awaitable, Callable, Mapping
 from starlette.concurrency import run_in_threadpool
 
 from . import _params as p
+from . import desktop
 from ._call import Call, Reply
-from ._errors import invalid_parameter, session_not_found
+from ._errors import ApiError, invalid_parameter, session_not_found
 from ._store import RUNNING, SessionRow, SessionSummary, Store
 from ._tools import ToolHandler, ToolIndex, ToolRunner, tool_result, unavailable
 from .contexts import ContextStore
@@ -79,9 +80,16 @@ class Actions:
         p.parse_bool(params, "LoadSkill")
         # Checked in full before anything is made; an unknown context is a Failed task, not an error.
         mounts = parse_mounts(persistence)
+        wants_desktop = image_id in desktop.DESKTOP_IMAGES
+        if wants_desktop:
+            missing = desktop.missing_packages()
+            if missing:
+                raise invalid_parameter("ImageId", desktop.unavailable_message(missing))
         row = self.store.create_session(
             call.owner, image_id, json.dumps(labels), persistence, p.optional(params, "McpPolicyId")
         )
+        if wants_desktop:
+            await self._start_desktop(call, row.id)
         self.contexts.touch(call.owner, context_ids)
         await self.sync.on_create(call.owner, row.id, mounts)
         return {
@@ -95,6 +103,18 @@ class Actions:
             }
         }
 
+    async def _start_desktop(self, call: Call, session_id: str) -> None:
+        """Start the new session's display; if it cannot start, the session is deleted again (nothing
+        is left) and the create fails with the reason."""
+        try:
+            await run_in_threadpool(desktop.start, self.store.session_dir(session_id), call.base_url)
+        except desktop.DesktopUnavailable as error:
+            self.store.finish_session(call.owner, session_id)
+            await run_in_threadpool(self._remove, session_id)
+            raise ApiError(
+                500, "InternalError.Desktop", f"The session's desktop could not start: {error}"
+            ) from None
+
     async def release_mcp_session(self, call: Call) -> Reply:
         """ReleaseMcpSession (0.8/0.9) and DeleteSessionAsync (0.22.3): mark the session FINISH, kill
         every process it still has (waiting until they are gone, so its ports are free), then remove
@@ -104,6 +124,7 @@ class Actions:
             raise session_not_found()
         # Its processes first, then the uploads of its auto-upload mounts (bounded), then its files.
         await run_in_threadpool(end_session, self.store.session_dir(session_id))
+        await run_in_threadpool(desktop.stop, self.store.session_dir(session_id))
         await self.sync.before_release(call.owner, session_id)
         await run_in_threadpool(self._remove, session_id)
         return {}
@@ -274,6 +295,9 @@ class Actions:
         reason = unavailable(name, self.tools, self.handlers)
         if reason is not None:
             return {"Data": tool_result(reason, True)}
+        display = desktop.get(self.store.session_dir(session_id))
+        if display is not None:  # screenshot URLs name the server as this client reaches it
+            display.base_url = call.base_url
         try:
             text, is_error = await self.runner.run(
                 name,

@@ -36,6 +36,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import Scope
 
+from . import desktop
 from ._actions import ACTIONS, Actions, Call
 from ._call import Handler
 from ._errors import (
@@ -153,7 +154,19 @@ class LocalService:
         self.routes.update(SyncActions(self.actions.sync).routes())
         self.routes.update(InternalContexts(self.store, self.contexts).routes(self.routes))
         self.proxy = PortProxy(self.store.exists_running, proxy_timeout)
+        self.screen_urls = desktop.ScreenUrls(self.store.sessions_dir, self.store.exists_running)
         self._closed = False
+
+    def restore_desktops(self) -> None:
+        """Start the displays of the running desktop sessions again (a server started on existing
+        state); blocks, up to seconds per session."""
+        images = sorted(desktop.DESKTOP_IMAGES)
+        with self.store.locked() as db:
+            rows = db.execute(
+                f"SELECT id FROM sessions WHERE status = 'RUNNING' AND image_id IN ({','.join('?' * len(images))})",
+                images,
+            ).fetchall()
+        desktop.restore([self.store.session_dir(row[0]) for row in rows], self.public_url or "")
 
     def close(self) -> None:
         """Kill every process of every session (they are not deleted: a server started again on this
@@ -163,6 +176,7 @@ class LocalService:
         self._closed = True
         try:
             end_all(self.store.sessions_dir)
+            desktop.stop_all(self.store.sessions_dir)
         finally:
             self.store.close()
 
@@ -347,6 +361,7 @@ def build_app(service: LocalService) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         # Probe the shell's sandbox now, so that a missing bubblewrap is said at start-up.
         await run_in_threadpool(check_sandbox)
+        await run_in_threadpool(service.restore_desktops)
         try:
             yield
         finally:
@@ -360,6 +375,11 @@ def build_app(service: LocalService) -> Starlette:
             # An ASGI app rather than a function: the route then accepts every method.
             Route("/sessions/{session_id}/ports/{port}", service.proxy),
             Route("/sessions/{session_id}/ports/{port}/{path:path}", service.proxy),
+            Route(
+                desktop.URL_PATH + "{session_id}/{name}",
+                service.screen_urls.endpoint,
+                methods=["GET", "HEAD"],
+            ),
             # Other methods reach the endpoint too, which refuses them in object storage's XML.
             Route(
                 URL_PATH + "{token}",

@@ -26,6 +26,7 @@ from typing import Any
 import yaml  # type: ignore[import-untyped, unused-ignore]  # types-PyYAML is not a dependency
 from starlette.concurrency import run_in_threadpool
 
+from .desktop import DESKTOP_TOOLS
 from .sandbox import ASYNC_TOOLS, TOOLS, shell_structured_async
 
 #: A tool implementation: (the session's directory, the parsed Args object) -> (text, is_error).
@@ -34,7 +35,7 @@ from .sandbox import ASYNC_TOOLS, TOOLS, shell_structured_async
 ToolHandler = Callable[[Path, dict[str, Any]], tuple[str, bool] | Awaitable[tuple[str, bool]]]
 
 #: The tools this server implements, by name. Filled by the modules that implement them.
-TOOL_HANDLERS: dict[str, ToolHandler] = {**TOOLS, **ASYNC_TOOLS}
+TOOL_HANDLERS: dict[str, ToolHandler] = {**TOOLS, **ASYNC_TOOLS, **DESKTOP_TOOLS}
 
 #: Handlers with a variant that replies in a structured form, for clients that parse it: `shell`'s
 #: JSON `{"stdout", "stderr", "exit_code", ...}` (see `sandbox._shell`). By identity, so that a handler

@@ -37,7 +37,7 @@ from ._args import ToolFailure
 from ._files import FILE_TOOLS
 from ._paths import SessionFS
 from ._procs import end_all, end_session
-from ._shell import SandboxWarning, bwrap_executable, check_sandbox
+from ._shell import SandboxWarning, bwrap_executable, check_sandbox, set_session_env
 
 __all__ = [
     "ASYNC_TOOLS",
@@ -49,6 +49,7 @@ __all__ = [
     "check_sandbox",
     "end_all",
     "end_session",
+    "set_session_env",
     "shell_structured",
     "shell_structured_async",
 ]

@@ -83,7 +83,7 @@ import tempfile
 import threading
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -102,6 +102,7 @@ __all__ = [
     "bwrap_executable",
     "check_sandbox",
     "run_command",
+    "set_session_env",
     "shell",
     "shell_async",
     "shell_structured",
@@ -128,6 +129,20 @@ _HOLDER_START_TIMEOUT_S = 10.0
 #: and kill every process of the namespace; the namespace ends when the last of them is gone.
 _HOLDER_SCRIPT = "printf r; exec >&-; while read -r _; do :; done; kill -KILL -1 2>/dev/null"
 _PROBE_TIMEOUT_S = 10.0
+#: Variables a session's commands get besides the defaults, by session directory: a desktop session's
+#: DISPLAY while its display runs (`set_session_env`). The command's own `envs` win over these.
+_SESSION_ENV: dict[str, dict[str, str]] = {}
+
+
+def set_session_env(session_root: Path, env: Mapping[str, str] | None) -> None:
+    """Give the session's next commands these variables (None or empty: none any more)."""
+    key = os.path.abspath(session_root)
+    if env:
+        _SESSION_ENV[key] = dict(env)
+    else:
+        _SESSION_ENV.pop(key, None)
+
+
 _READ_CHUNK = 64 * 1024
 #: How often an exit is polled where there is no pidfd (Linux < 5.3).
 _POLL_S = 0.05
@@ -705,6 +720,7 @@ def _start(session_root: Path, args: dict[str, Any]) -> _Started:
 
     bwrap = bwrap_executable()
     env = {"PATH": BASE_PATH, "HOME": HOME, "LANG": "C.UTF-8", "USER": "wuying"}
+    env.update(_SESSION_ENV.get(os.path.abspath(session_root), {}))
     if bwrap is None:
         _warn_fallback()
         env.update(HOME=fs.home, TMPDIR=fs.tmp)
