@@ -69,10 +69,19 @@ from ._types import (
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from ._application import (
+        AppOperationResult,
+        InstalledApp,
+        InstalledAppListResult,
+        Process,
+        ProcessListResult,
+    )
+    from ._async._application import AsyncApplicationManager
     from ._async._computer import AsyncComputer
     from ._async._contexts import AsyncContextService
     from ._async._session_context import AsyncSessionContext
     from ._async._ui import AsyncUI
+    from ._async._window import AsyncWindowManager
     from ._computer import (
         CursorPositionResult,
         Key,
@@ -110,11 +119,14 @@ if TYPE_CHECKING:
         ContextResult,
         FileUrlResult,
     )
+    from ._sync._application import ApplicationManager
     from ._sync._computer import Computer
     from ._sync._contexts import ContextService
     from ._sync._session_context import SessionContext
     from ._sync._ui import UI
+    from ._sync._window import WindowManager
     from ._ui import Bounds, KeyCode, UIElement, UIElementListResult
+    from ._window import Window, WindowInfoResult, WindowListResult
 
 # Contexts load on first use (PEP 562): they are about a third of `import agentbay`, and most
 # programs never touch them.
@@ -135,6 +147,19 @@ _LAZY = {
     "UI": "._sync._ui",
     "UIElement": "._ui",
     "UIElementListResult": "._ui",
+    # The desktop managers (application, window) load on first use too: most programs drive no desktop.
+    "AppOperationResult": "._application",
+    "ApplicationManager": "._sync._application",
+    "AsyncApplicationManager": "._async._application",
+    "AsyncWindowManager": "._async._window",
+    "InstalledApp": "._application",
+    "InstalledAppListResult": "._application",
+    "Process": "._application",
+    "ProcessListResult": "._application",
+    "Window": "._window",
+    "WindowInfoResult": "._window",
+    "WindowListResult": "._window",
+    "WindowManager": "._sync._window",
     "AsyncContextService": "._async._contexts",
     "AsyncSessionContext": "._async._session_context",
     "BWList": "._context_sync",
@@ -173,7 +198,10 @@ __all__ = [  # noqa: RUF022 - plain sorted (`UI` is no constant), as test_parity
     "AgentBay",
     "AgentBayError",
     "ApiResult",
+    "AppOperationResult",
+    "ApplicationManager",
     "AsyncAgentBay",
+    "AsyncApplicationManager",
     "AsyncCommand",
     "AsyncComputer",
     "AsyncContextService",
@@ -181,6 +209,7 @@ __all__ = [  # noqa: RUF022 - plain sorted (`UI` is no constant), as test_parity
     "AsyncSession",
     "AsyncSessionContext",
     "AsyncUI",
+    "AsyncWindowManager",
     "AuthenticationError",
     "BWList",
     "BinaryFileContentResult",
@@ -218,6 +247,8 @@ __all__ = [  # noqa: RUF022 - plain sorted (`UI` is no constant), as test_parity
     "FileSystem",
     "FileTransferResult",
     "FileUrlResult",
+    "InstalledApp",
+    "InstalledAppListResult",
     "InvalidInputError",
     "InvalidParameterError",
     "Key",
@@ -232,6 +263,8 @@ __all__ = [  # noqa: RUF022 - plain sorted (`UI` is no constant), as test_parity
     "NonZeroExitError",
     "NotFoundError",
     "OperationResult",
+    "Process",
+    "ProcessListResult",
     "RateLimitError",
     "RecyclePolicy",
     "ScreenSizeResult",
@@ -256,6 +289,10 @@ __all__ = [  # noqa: RUF022 - plain sorted (`UI` is no constant), as test_parity
     "UploadPolicy",
     "UploadStrategy",
     "WhiteList",
+    "Window",
+    "WindowInfoResult",
+    "WindowListResult",
+    "WindowManager",
     "__version__",
 ]
 

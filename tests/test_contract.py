@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote_plus, unquote_plus
 
+import attrs
 import jsonschema
 import pytest
 
@@ -110,6 +111,20 @@ def scenario(bay: Any, fake: FakeService, tmp: Path) -> None:
     fs.download_file("/tmp/up.bin", tmp / "down.bin")
     fs.upload_file(tmp / "up.bin", "/tmp/url.bin", via="url")  # the file-transfer context and its URL
     fs.delete_file("/home/wuying/d/b.txt")
+    app = session.application
+    app.get_installed_apps()
+    app.start_app("xterm", work_directory="/tmp", activity=".Main")
+    app.stop_app_by_pname("xterm")
+    app.stop_app_by_pid(42)
+    app.stop_app_by_cmd("pkill xterm")
+    app.list_visible_apps()
+    win = session.window
+    win.list_root_windows()
+    win.get_active_window(timeout_ms=1000)
+    for act in ("activate", "maximize", "minimize", "restore", "close", "fullscreen"):
+        getattr(win, f"{act}_window")(46137350)
+    win.resize_window(46137350, 640, 480)
+    win.focus_mode(True)
     fake.reply("GetLabel", {"Code": "InternalError", "Message": "retry me"}, status=500)
     session.get_labels()
     bay.create(CreateSessionParams(context_syncs=[ContextSync.new("SdkCtx-1", "/d", SyncPolicy())]))
@@ -125,11 +140,6 @@ PENDING: set[str] = set()
 # Desktop tools (issue 9) in the spec whose facade methods are being written: G1 removes
 # application/window tools, G2 the ui/computer ones, as the scenario reaches each.
 PENDING_TOOLS: set[str] = {
-    # application / window (G1)
-    "get_installed_apps", "start_app", "stop_app_by_pname", "stop_app_by_pid", "stop_app_by_cmd",
-    "list_visible_apps", "list_root_windows", "get_active_window", "activate_window",
-    "maximize_window", "minimize_window", "restore_window", "close_window", "fullscreen_window",
-    "resize_window", "focus_mode",
     # ui / computer (G2)
     "get_clickable_ui_elements", "get_all_ui_elements", "send_key", "input_text", "swipe", "click",
     "system_screenshot", "click_mouse", "move_mouse", "drag_mouse", "scroll", "press_keys",
@@ -388,6 +398,42 @@ TOOL_CALLS: dict[tuple[str, str], Call] = {
     ).read_multiple_files(_args(form)["paths"]),
     ("delete_file", "file_system.delete_file"): _path("delete_file"),
 }
+
+
+def _app(method: str) -> Call:
+    return lambda bay, fake, form: getattr(attach(bay, form["SessionId"]).application, method)(**_args(form))
+
+
+def _window(method: str) -> Call:
+    return lambda bay, fake, form: getattr(attach(bay, form["SessionId"]).window, method)(**_args(form))
+
+
+WINDOW_ACTIONS = ["activate", "maximize", "minimize", "restore", "close", "fullscreen"]
+# application.* and window.* of 0.8.0 and 0.9.0, and the same tools through 0.9.0/0.22.3's `computer`
+# where their Args are the same. Left out: 0.22.3's computer.get_installed_apps (it renamed
+# `ignore_system_apps` to `ignore_system_app`; we send the 0.8/0.9 key) and computer.get_active_window
+# (0.22.3 sends `{}`; we send `timeout_ms` as 0.8/0.9 do).
+APP_WINDOW_CALLS: dict[tuple[str, str], Call] = {
+    ("get_installed_apps", "application.get_installed_apps"): _app("get_installed_apps"),
+    ("start_app", "application.start_app"): _app("start_app"),
+    ("start_app", "computer.start_app"): _app("start_app"),
+    ("list_visible_apps", "application.list_visible_apps"): _app("list_visible_apps"),
+    ("list_visible_apps", "computer.list_visible_apps"): _app("list_visible_apps"),
+    ("list_root_windows", "window.list_root_windows"): _window("list_root_windows"),
+    ("list_root_windows", "computer.list_root_windows"): _window("list_root_windows"),
+    ("get_active_window", "window.get_active_window"): _window("get_active_window"),
+    ("resize_window", "window.resize_window"): _window("resize_window"),
+    ("resize_window", "computer.resize_window"): _window("resize_window"),
+    ("focus_mode", "window.focus_mode"): _window("focus_mode"),
+    ("focus_mode", "computer.focus_mode"): _window("focus_mode"),
+}
+for _tool in ("stop_app_by_pname", "stop_app_by_pid", "stop_app_by_cmd"):
+    APP_WINDOW_CALLS[_tool, f"application.{_tool}"] = _app(_tool)
+    APP_WINDOW_CALLS[_tool, f"computer.{_tool}"] = _app(_tool)
+for _act in WINDOW_ACTIONS:
+    APP_WINDOW_CALLS[f"{_act}_window", f"window.{_act}_window"] = _window(f"{_act}_window")
+    APP_WINDOW_CALLS[f"{_act}_window", f"computer.{_act}_window"] = _window(f"{_act}_window")
+TOOL_CALLS.update(APP_WINDOW_CALLS)
 CALLS.update({(f"CallMcpTool:{tool}", call): fn for (tool, call), fn in TOOL_CALLS.items()})
 
 
@@ -603,6 +649,39 @@ def check_tool_result(tool: str, sdk_call: str, result: Any, text: str, example:
         assert result.contents == official["contents"]
     elif tool in ("create_directory", "write_file", "edit_file", "move_file", "delete_file"):
         assert result.data is True and result.message == text
+    elif (tool, sdk_call) in APP_WINDOW_CALLS:
+        check_app_window_result(result, official)
+
+
+def _official(value: Any) -> Any:
+    """A captured official result object as plain data: our attrs types compared field by field."""
+    if isinstance(value, dict):
+        return {k: _official(v) for k, v in value.items() if k != "__class__"}
+    if isinstance(value, list):
+        return [_official(v) for v in value]
+    return value
+
+
+def _plain(value: Any) -> Any:
+    """Our result's value as plain data, without `Window.state` (the local server's; no official field)."""
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if attrs.has(type(value)):
+        return _plain(attrs.asdict(value, filter=lambda a, v: a.name != "state", recurse=False))
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def check_app_window_result(result: Any, official: dict[str, Any]) -> None:
+    """Our result holds what the official SDK's held, value for value (the reply text it ignores
+    aside: `message`)."""
+    assert result.request_id == official["request_id"]
+    for field in ("data", "windows", "window"):
+        if field in official:
+            ours = getattr(result, field)
+            ours = _plain(ours)
+            assert ours == _official(official[field]), field
 
 
 # Each captured error case of a covered action: the call, and the error it must give.

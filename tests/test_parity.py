@@ -18,6 +18,8 @@ PAIRS = [
     (agentbay.FileSystem, agentbay.AsyncFileSystem),
     (agentbay.ContextService, agentbay.AsyncContextService),
     (agentbay.SessionContext, agentbay.AsyncSessionContext),
+    (agentbay.ApplicationManager, agentbay.AsyncApplicationManager),
+    (agentbay.WindowManager, agentbay.AsyncWindowManager),
     (agentbay.UI, agentbay.AsyncUI),
     (agentbay.Computer, agentbay.AsyncComputer),
 ]

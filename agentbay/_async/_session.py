@@ -18,10 +18,12 @@ from ._command import AsyncCommand
 from ._filesystem import AsyncFileSystem
 
 if TYPE_CHECKING:
+    from ._application import AsyncApplicationManager
     from ._client import AsyncAgentBay
     from ._computer import AsyncComputer
     from ._session_context import AsyncSessionContext
     from ._ui import AsyncUI
+    from ._window import AsyncWindowManager
 
 __all__ = ["AsyncSession"]
 
@@ -54,6 +56,8 @@ class AsyncSession:
         self._context: AsyncSessionContext | None = None
         self._ui: AsyncUI | None = None
         self._computer: AsyncComputer | None = None
+        self._application: AsyncApplicationManager | None = None
+        self._window: AsyncWindowManager | None = None
 
     def __repr__(self) -> str:
         state = ", deleted" if self._deleted else ""
@@ -94,6 +98,24 @@ class AsyncSession:
         if self._file_system is None:
             self._file_system = AsyncFileSystem(self)
         return self._file_system
+
+    @property
+    def application(self) -> AsyncApplicationManager:
+        """The applications of a desktop session (image ``linux_latest``): installed, started, stopped."""
+        if self._application is None:
+            from ._application import AsyncApplicationManager  # on first use, as `context`
+
+            self._application = AsyncApplicationManager(self)
+        return self._application
+
+    @property
+    def window(self) -> AsyncWindowManager:
+        """The windows of a desktop session (image ``linux_latest``): listed, focused, resized, closed."""
+        if self._window is None:
+            from ._window import AsyncWindowManager  # on first use, as `context`
+
+            self._window = AsyncWindowManager(self)
+        return self._window
 
     @property
     def context(self) -> AsyncSessionContext:

@@ -19,10 +19,12 @@ from ._command import Command
 from ._filesystem import FileSystem
 
 if TYPE_CHECKING:
+    from ._application import ApplicationManager
     from ._client import AgentBay
     from ._computer import Computer
     from ._session_context import SessionContext
     from ._ui import UI
+    from ._window import WindowManager
 
 __all__ = ["Session"]
 
@@ -55,6 +57,8 @@ class Session:
         self._context: SessionContext | None = None
         self._ui: UI | None = None
         self._computer: Computer | None = None
+        self._application: ApplicationManager | None = None
+        self._window: WindowManager | None = None
 
     def __repr__(self) -> str:
         state = ", deleted" if self._deleted else ""
@@ -95,6 +99,24 @@ class Session:
         if self._file_system is None:
             self._file_system = FileSystem(self)
         return self._file_system
+
+    @property
+    def application(self) -> ApplicationManager:
+        """The applications of a desktop session (image ``linux_latest``): installed, started, stopped."""
+        if self._application is None:
+            from ._application import ApplicationManager  # on first use, as `context`
+
+            self._application = ApplicationManager(self)
+        return self._application
+
+    @property
+    def window(self) -> WindowManager:
+        """The windows of a desktop session (image ``linux_latest``): listed, focused, resized, closed."""
+        if self._window is None:
+            from ._window import WindowManager  # on first use, as `context`
+
+            self._window = WindowManager(self)
+        return self._window
 
     @property
     def context(self) -> SessionContext:
