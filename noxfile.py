@@ -69,19 +69,35 @@ def typecheck(session: nox.Session) -> None:
     session.run("python", "-c", "import agentbay, agentbay._api")
 
 
-@nox.session(python=PYTHON)
-def _ensure_bubblewrap(session: nox.Session) -> None:
-    # The local server runs commands in bubblewrap; CI (root, Debian) installs it like any dependency.
-    if shutil.which("bwrap") or not shutil.which("apt-get") or os.geteuid() != 0:
+#: Programs the local server needs from the system, with their Debian package: bubblewrap sandboxes
+#: commands; the rest run the desktop of linux_latest sessions (agentbay_local/desktop) and its test
+#: app (xterm).
+SYSTEM_PACKAGES = {
+    "bwrap": "bubblewrap",
+    "Xvfb": "xvfb",
+    "jwm": "jwm",
+    "xdotool": "xdotool",
+    "wmctrl": "wmctrl",
+    "xprop": "x11-utils",
+    "xwininfo": "x11-utils",
+    "xwd": "x11-apps",
+    "xterm": "xterm",
+}
+
+
+def _ensure_system_packages(session: nox.Session) -> None:
+    # CI (root, Debian) installs the missing ones like any dependency: one update, one install.
+    missing = sorted({package for program, package in SYSTEM_PACKAGES.items() if not shutil.which(program)})
+    if not missing or not shutil.which("apt-get") or os.geteuid() != 0:
         return
     session.run("apt-get", "update", "-qq", external=True)
-    session.run("apt-get", "install", "-y", "-qq", "bubblewrap", external=True)
+    session.run("apt-get", "install", "-y", "-qq", *missing, external=True)
 
 
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
     """The test suite with coverage (unit, contract, integration against the local server)."""
-    _ensure_bubblewrap(session)
+    _ensure_system_packages(session)
     # The generator is needed by the test that proves the contract tests catch a spec change.
     # mypy: the README's test example must pass `mypy --strict` (tests/test_readme.py).
     session.install("-e", ".[test]", *gen.GENERATOR_DEPS, *TYPE_DEPS)
@@ -98,5 +114,6 @@ def fuzz(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def bench(session: nox.Session) -> None:
     """Benchmarks against the local server, side by side with raw httpx and the official SDK."""
+    _ensure_system_packages(session)
     session.install("-e", ".[local]")
     session.run("python", "bench/run.py", *session.posargs)
