@@ -33,13 +33,17 @@ from agentbay import (
     ContextSync,
     CreateSessionParams,
     InvalidParameterError,
+    KeyCode,
+    MouseButton,
     NotFoundError,
+    ScrollDirection,
     ServerError,
     Session,
     SyncPolicy,
     ToolError,
 )
 from agentbay._async._session import AsyncSession
+from agentbay._computer import normalize_key
 
 from . import _spec
 from ._fake import FakeService, envelope
@@ -125,6 +129,24 @@ def scenario(bay: Any, fake: FakeService, tmp: Path) -> None:
         getattr(win, f"{act}_window")(46137350)
     win.resize_window(46137350, 640, 480)
     win.focus_mode(True)
+    ui, computer = session.ui, session.computer
+    ui.get_clickable_ui_elements()
+    ui.get_all_ui_elements(timeout_ms=1000)
+    ui.send_key(KeyCode.BACK)
+    ui.input_text("abc")
+    ui.swipe(1, 2, 3, 4)
+    ui.click(10, 20, "right")
+    ui.screenshot()
+    computer.click_mouse(10, 20, MouseButton.DOUBLE_LEFT)
+    computer.move_mouse(5, 6)
+    computer.drag_mouse(1, 2, 3, 4)
+    computer.scroll(10, 10, ScrollDirection.DOWN, 3)
+    computer.press_keys(["ctrl", "a"], hold=True)
+    computer.release_keys(["Ctrl"])
+    computer.input_text("hi")
+    computer.get_screen_size()
+    computer.get_cursor_position()
+    computer.screenshot_bytes()
     fake.reply("GetLabel", {"Code": "InternalError", "Message": "retry me"}, status=500)
     session.get_labels()
     bay.create(CreateSessionParams(context_syncs=[ContextSync.new("SdkCtx-1", "/d", SyncPolicy())]))
@@ -139,12 +161,7 @@ def scenario(bay: Any, fake: FakeService, tmp: Path) -> None:
 PENDING: set[str] = set()
 # Desktop tools (issue 9) in the spec whose facade methods are being written: G1 removes
 # application/window tools, G2 the ui/computer ones, as the scenario reaches each.
-PENDING_TOOLS: set[str] = {
-    # ui / computer (G2)
-    "get_clickable_ui_elements", "get_all_ui_elements", "send_key", "input_text", "swipe", "click",
-    "system_screenshot", "click_mouse", "move_mouse", "drag_mouse", "scroll", "press_keys",
-    "release_keys", "get_screen_size", "get_cursor_position",
-}  # fmt: skip
+PENDING_TOOLS: set[str] = set()
 
 
 def test_every_spec_operation_is_reached_and_every_request_names_one(
@@ -434,6 +451,39 @@ for _act in WINDOW_ACTIONS:
     APP_WINDOW_CALLS[f"{_act}_window", f"window.{_act}_window"] = _window(f"{_act}_window")
     APP_WINDOW_CALLS[f"{_act}_window", f"computer.{_act}_window"] = _window(f"{_act}_window")
 TOOL_CALLS.update(APP_WINDOW_CALLS)
+
+
+def _ui(method: str) -> Call:
+    """`session.ui.<method>` (or `computer.<method>`, below) with the captured Args as arguments."""
+    return lambda bay, fake, form: getattr(attach(bay, form["SessionId"]).ui, method)(**_args(form))
+
+
+def _computer(method: str) -> Call:
+    return lambda bay, fake, form: getattr(attach(bay, form["SessionId"]).computer, method)(**_args(form))
+
+
+# ui.* of 0.8.0 and 0.9.0, computer.* of 0.9.0 and 0.22.3. Left out: `mobile.*` (no mobile image here)
+# and 0.22.3's computer.beta_take_screenshot (the `screenshot` tool, not in the spec).
+UI_COMPUTER_CALLS: dict[tuple[str, str], Call] = {
+    ("get_clickable_ui_elements", "ui.get_clickable_ui_elements"): _ui("get_clickable_ui_elements"),
+    ("get_all_ui_elements", "ui.get_all_ui_elements"): _ui("get_all_ui_elements"),
+    ("send_key", "ui.send_key"): _ui("send_key"),
+    ("input_text", "ui.input_text"): _ui("input_text"),
+    ("swipe", "ui.swipe"): _ui("swipe"),
+    ("click", "ui.click"): _ui("click"),
+    ("system_screenshot", "ui.screenshot"): _ui("screenshot"),
+    ("system_screenshot", "computer.screenshot"): _computer("screenshot"),
+    ("input_text", "computer.input_text"): _computer("input_text"),
+    ("click_mouse", "computer.click_mouse"): _computer("click_mouse"),
+    ("move_mouse", "computer.move_mouse"): _computer("move_mouse"),
+    ("drag_mouse", "computer.drag_mouse"): _computer("drag_mouse"),
+    ("scroll", "computer.scroll"): _computer("scroll"),
+    ("press_keys", "computer.press_keys"): _computer("press_keys"),
+    ("release_keys", "computer.release_keys"): _computer("release_keys"),
+    ("get_screen_size", "computer.get_screen_size"): _computer("get_screen_size"),
+    ("get_cursor_position", "computer.get_cursor_position"): _computer("get_cursor_position"),
+}
+TOOL_CALLS.update(UI_COMPUTER_CALLS)
 CALLS.update({(f"CallMcpTool:{tool}", call): fn for (tool, call), fn in TOOL_CALLS.items()})
 
 
@@ -476,6 +526,9 @@ def _expected_value(name: str, theirs: str) -> str:
     difference, re-encoded the way that SDK encodes Args (json.dumps with default separators)."""
     if name == "Args":
         args = json.loads(theirs)
+        if isinstance(args.get("keys"), list):  # key names in the service's case: 0.22.3 does it
+            args["keys"] = [normalize_key(k) for k in args["keys"]]  # for press_keys, we for release too
+            return json.dumps(args, ensure_ascii=False)
         if isinstance(args.get("excludePatterns"), list):  # 0.8.0 sent a list; 0.9+ and we send it joined
             args["excludePatterns"] = ",".join(args["excludePatterns"])
             return json.dumps(args, ensure_ascii=False)
@@ -621,6 +674,9 @@ def check_context_result(action: str, result: Any, body: dict[str, Any], officia
 
 def check_tool_result(tool: str, sdk_call: str, result: Any, text: str, example: dict[str, Any]) -> None:
     official = example["sdk_result"]
+    if (tool, sdk_call) in UI_COMPUTER_CALLS:
+        check_ui_computer_result(tool, result, text, official)
+        return
     if sdk_call == "session.call_mcp_tool(shell)":
         assert result.text == text
         return
@@ -682,6 +738,36 @@ def check_app_window_result(result: Any, official: dict[str, Any]) -> None:
             ours = getattr(result, field)
             ours = _plain(ours)
             assert ours == _official(official[field]), field
+
+
+def _element(e: Any) -> dict[str, Any]:
+    """Our `UIElement` under the wire's names, as the official SDK's `get_all_ui_elements` gives it."""
+    fields = {"bounds": e.bounds, "className": e.class_name, "text": e.text, "type": e.type,
+              "resourceId": e.resource_id, "index": e.index, "isParent": e.is_parent}  # fmt: skip
+    return {**fields, "children": [_element(c) for c in e.children]}
+
+
+def check_ui_computer_result(tool: str, result: Any, text: str, official: dict[str, Any]) -> None:
+    """Our typed result holds what the official SDK's held; a reply it passed through unread (the
+    0.9.0 captures of get_screen_size / get_cursor_position reply `ok`) is a typed failure here."""
+    if tool in ("get_screen_size", "get_cursor_position") and not text.startswith("{"):
+        assert not result.success and isinstance(result.error, ServerError) and official["data"] == text
+        return
+    assert result.success, result.error
+    assert result.request_id == official["request_id"]
+    if tool == "system_screenshot":
+        assert result.url == result.data == text == official["data"]
+    elif tool in ("get_clickable_ui_elements", "get_all_ui_elements"):
+        assert [_element(e) for e in result.elements] == official["elements"]
+    elif tool == "get_screen_size":
+        size = official["data"]
+        assert (result.width, result.height, result.dpi_scaling_factor) == (
+            size["width"], size["height"], size["dpiScalingFactor"]
+        )  # fmt: skip
+    elif tool == "get_cursor_position":
+        assert {"x": result.x, "y": result.y} == json.loads(official["data"])
+    else:
+        assert result.data is True and official["data"] is True and result.message == text
 
 
 # Each captured error case of a covered action: the call, and the error it must give.
