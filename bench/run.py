@@ -9,7 +9,10 @@
   of 100 sessions (per-step p50/p95), the memory a 100 MiB output costs;
 - file transfers (`_urls`): 64 MiB up and down through the URL path vs bare httpx PUT/GET to the same
   server's presigned URLs, vs the 50 KiB tool path, the client's RSS growth; tool-path downloads with
-  one ranged read in flight vs four (sync and async clients).
+  one ranged read in flight vs four (sync and async clients);
+- desktop sessions (`_desktop`): screenshot latency (1024x768, the URL, and with the download), input
+  latency (move_mouse, click_mouse, input_text of 20 characters), the time a desktop adds to create
+  (linux_latest vs code_latest).
 
 The server runs in its own process, so that it does not share a GIL with the clients measured.
 Prints a table and writes JSON (--out). No figure here is asserted: targets are reported beside them.
@@ -235,6 +238,20 @@ def url_transfer(endpoint: str, mib: int) -> dict[str, Any]:
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
+def desktop(endpoint: str) -> dict[str, Any]:
+    """Screenshots, input and create with a desktop (`_desktop.py`); skipped without the X packages."""
+    from agentbay_local.desktop import missing_packages
+
+    missing = missing_packages()
+    if missing:
+        return {"skipped": f"install {' '.join(missing)}"}
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "_desktop.py"), endpoint, KEY],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
 def official_env(endpoint: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AGENTBAY_")}
     return {**env, "AGENTBAY_ENDPOINT": endpoint, "AGENTBAY_API_KEY": KEY}
@@ -314,6 +331,7 @@ def main() -> None:
         results["shell_echo"] = shell_latency(endpoint, 100)
         results["transfer_10mib"] = {f"chunk_{k}k": transfer(endpoint, 10, k) for k in (50, 1024)}
         results["url_transfer"] = url_transfer(endpoint, 64)
+        results["desktop"] = desktop(endpoint)
     # Commands and bursts on a server of their own: long commands, and the memory peak, are theirs.
     pids: list[int] = []
     with server_process(pids) as endpoint:
@@ -356,6 +374,7 @@ def print_table(r: dict[str, Any]) -> None:
                      f"up {t['upload_mb_s']:.0f}, down {t['download_mb_s']:.0f}",
                      f"RSS +{t['rss_growth_mb']:.0f} MB", "≥ 50"))  # fmt: skip
     rows.extend(url_rows(r["url_transfer"]))
+    rows.extend(desktop_rows(r["desktop"]))
     i = r["import"]
     rows.append(("import agentbay, s", f"{i['ours']['import_s']:.3f}", f"official {i['official']['import_s']:.3f}",
                  "", "≤ 0.15"))  # fmt: skip
@@ -370,6 +389,27 @@ def print_table(r: dict[str, Any]) -> None:
     widths = [max(w, len(h)) for w, h in zip(widths, header, strict=True)]
     for row in (header, *rows):
         print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)))
+
+
+def desktop_rows(d: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
+    """Rows of `desktop`: screenshot and input latency, what a desktop adds to create."""
+    if "skipped" in d:
+        return [("desktop sessions", "skipped", d["skipped"], "", "")]
+    shot, size = d["screenshot"], "x".join(map(str, d["screenshot"]["size"]))
+    rows = [
+        (f"screenshot {size} (URL), ms p50", f"{shot['url']['p50_ms']:.1f}", f"p95 {shot['url']['p95_ms']:.1f}",
+         f"PNG {shot['png_kb']:.0f} KB", "< 100"),
+        ("  + download (screenshot_bytes), ms p50", f"{shot['bytes']['p50_ms']:.1f}",
+         f"p95 {shot['bytes']['p95_ms']:.1f}", "", ""),
+    ]  # fmt: skip
+    for name, label in (("move_mouse", "move_mouse"), ("click_mouse", "click_mouse"),
+                        ("input_text_20", "input_text (20 chars)")):  # fmt: skip
+        t = d["input"][name]
+        rows.append((f"{label}, ms p50", f"{t['p50_ms']:.1f}", f"p95 {t['p95_ms']:.1f}", "", ""))
+    c = d["create"]
+    rows.append(("create linux_latest (desktop), ms", f"{c['linux_latest_ms']:.0f}",
+                 f"code_latest {c['code_latest_ms']:.0f}", f"desktop adds {c['desktop_adds_ms']:.0f} ms", ""))  # fmt: skip
+    return rows
 
 
 def url_rows(u: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
