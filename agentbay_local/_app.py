@@ -159,7 +159,10 @@ class LocalService:
 
     def restore_desktops(self) -> None:
         """Start the displays of the running desktop sessions again (a server started on existing
-        state); blocks, up to seconds per session."""
+        state); blocks, up to seconds per session. Says at start-up when desktops cannot run here."""
+        missing = desktop.missing_packages()
+        if missing:
+            logger.warning("%s", desktop.unavailable_message(missing))
         images = sorted(desktop.DESKTOP_IMAGES)
         with self.store.locked() as db:
             rows = db.execute(

@@ -395,3 +395,18 @@ def test_a_desktop_that_fails_to_start_fails_the_create_and_leaves_nothing(
     assert wire.ok("ListSession")["TotalCount"] == 0
     assert sorted(os.listdir(server.state_dir / "sessions")) == before
     assert _wait_gone(str(server.state_dir / "sessions")) == []
+
+
+def test_a_start_after_a_crash_kills_the_displays_the_dead_server_left(tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    with LocalServer(state, api_keys=[KEY]) as first, httpx.Client(base_url=first.endpoint, timeout=30) as c:
+        session_id = Wire(c, KEY).create(ImageId="linux_latest")
+        root = _session_root(first, session_id)
+        # A server that dies does not stop its displays: forget this one, as a dead server would.
+        orphaned = _display._displays.pop(root)
+        _display.set_session_env(root, None)
+    assert all(proc.poll() is None for proc in orphaned.processes)
+    with LocalServer(state, api_keys=[KEY]) as second:
+        assert all(proc.wait(5) is not None for proc in orphaned.processes)  # killed before the new start
+        assert _display_of(second, session_id).processes[0].pid != orphaned.processes[0].pid
+    assert _wait_gone(str(root)) == []
