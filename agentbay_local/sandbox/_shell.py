@@ -152,6 +152,8 @@ _STARTER = ThreadPoolExecutor(max_workers=8, thread_name_prefix="agentbay-shell-
 # Host directories the sandbox sees read-only (those that exist); a symlink (merged /usr) stays one.
 _SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/etc")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+#: The uid (and gid) of a root server's session commands inside their sandbox (see `_user_options`).
+SANDBOX_UID = 1000
 
 
 class SandboxWarning(UserWarning):
@@ -197,6 +199,17 @@ def _mounts(fs: SessionFS) -> list[str]:
     return [*argv, "--proc", "/proc", "--dev", "/dev", "--bind", fs.home, HOME, "--bind", fs.tmp, TMP]
 
 
+def _user_options() -> list[str]:
+    """A server running as root runs the session's commands as `SANDBOX_UID` in their user namespace
+    (mapped to root outside): as uid 0 there, programs that think they are root call setgroups(),
+    which a user namespace refuses, and fail (xterm exits at once). Other servers keep their uid.
+    Only the holder says so: bwrap then nests a user namespace with that mapping, which the commands
+    join as their `--userns2` (see `SessionNamespace.join_fds`)."""
+    if os.getuid() != 0:
+        return []
+    return ["--unshare-user", "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID)]
+
+
 def _holder_argv(bwrap: str, fs: SessionFS, info_fd: int) -> list[str]:
     """The session's holder: new namespaces (network shared on purpose, so that session processes can
     listen on ports the server proxies to), and no --die-with-parent (it lives as long as the session)."""
@@ -204,6 +217,7 @@ def _holder_argv(bwrap: str, fs: SessionFS, info_fd: int) -> list[str]:
         bwrap,
         "--unshare-all",
         "--share-net",
+        *_user_options(),
         "--new-session",
         *_mounts(fs),
         "--info-fd",

@@ -1,8 +1,7 @@
 """The application and window tools of a desktop session, on the wire, against a real X display.
 
-The app is xmessage (x11-utils): it runs as root inside the sandbox, where xterm cannot (as uid 0 in
-the session's user namespace, xterm's setgroups() is refused and it exits). xmessage sets no
-`_NET_WM_PID`, so these tests also cover finding a window's pid by its `WM_COMMAND`.
+Most tests use xmessage (x11-utils): small, and it sets no `_NET_WM_PID`, so they also cover finding
+a window's pid by its `WM_COMMAND`. xterm (which sets it) has a test of its own.
 """
 
 from __future__ import annotations
@@ -107,6 +106,20 @@ def test_an_app_started_has_its_window_listed_with_its_pid_and_true_geometry(
     ]
     active = json.loads(ok(wire, desktop, "get_active_window", timeout_ms=3000))
     assert active["window_id"] == window_id and active["pid"] == pid
+
+
+def test_xterm_runs_in_the_session_with_its_window(wire: Wire, desktop: str) -> None:
+    # A root server once ran session commands as uid 0 of their user namespace, where xterm's
+    # setgroups() is refused and it exited at once: the sandbox now runs them as an ordinary uid.
+    started = json.loads(ok(wire, desktop, "start_app", start_cmd="xterm -T term"))
+    assert [proc["pname"] for proc in started] == ["xterm"]
+    for _ in range(100):
+        listed = [win for win in windows(wire, desktop) if win["title"] == "term"]
+        if listed:
+            break
+    assert [(win["pid"], win["pname"]) for win in listed] == [(started[0]["pid"], "xterm")]
+    ok(wire, desktop, "stop_app_by_pname", pname="xterm")
+    assert windows(wire, desktop) == []
 
 
 def test_window_operations_change_what_list_root_windows_reports(wire: Wire, desktop: str) -> None:
