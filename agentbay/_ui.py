@@ -23,7 +23,9 @@ DEFAULT_SWIPE_MS = 300
 
 
 class KeyCode(IntEnum):
-    """The key codes `send_key` takes: the service's (Android) codes, as the official SDK names them."""
+    """The key codes `send_key` takes: the service's (Android ``KeyEvent``) codes. The first six are
+    the official SDK's; the rest are the keyboard's codes under Android's names (the local server maps
+    them to the desktop's keys: BACK is Escape, HOME the Super key)."""
 
     HOME = 3
     BACK = 4
@@ -31,6 +33,22 @@ class KeyCode(IntEnum):
     VOLUME_DOWN = 25
     POWER = 26
     MENU = 82
+    DPAD_UP = 19
+    DPAD_DOWN = 20
+    DPAD_LEFT = 21
+    DPAD_RIGHT = 22
+    TAB = 61
+    SPACE = 62
+    ENTER = 66
+    DEL = 67
+    """Backspace: deletes backwards."""
+    PAGE_UP = 92
+    PAGE_DOWN = 93
+    ESCAPE = 111
+    FORWARD_DEL = 112
+    """Delete: deletes forwards."""
+    MOVE_HOME = 122
+    MOVE_END = 123
 
 
 @attrs.frozen(kw_only=True)
