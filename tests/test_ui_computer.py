@@ -320,6 +320,7 @@ def test_screenshot_bytes_downloads_the_png_without_the_api_key(manager: Any, fa
     assert get.method == "GET" and str(get.url) == SHOT_URL
     assert API_KEY not in str(get.url) and all(API_KEY not in v for v in get.headers.values())
     assert "authorization" not in get.headers
+    assert get.extensions["timeout"]["read"] == 5.0  # the timeout of the httpx client passed in
     assert "bytes>" in repr(result) and "\\x89PNG" not in repr(result)  # no image dump in reprs
 
 
@@ -415,3 +416,14 @@ def test_managers_are_made_once_and_refuse_after_delete(session: Any, fake: Fake
     with pytest.raises(SessionClosedError):
         ui.screenshot_bytes()
     assert len(fake.sent) == sent
+
+
+def test_the_download_takes_the_timeout_of_the_session_client(
+    make_bay: Callable[..., Any], fake: FakeService
+) -> None:
+    serve(fake, lambda request: httpx.Response(200, content=png(2, 3)))
+    session = make_bay().with_options(timeout=7).create().unwrap()
+    fake.tool("system_screenshot", SHOT_URL)
+    result = session.ui.screenshot_bytes()
+    assert (result.width, result.height) == (2, 3)
+    assert fake.url_requests[-1].extensions["timeout"]["read"] == 7
