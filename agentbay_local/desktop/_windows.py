@@ -17,7 +17,9 @@
   (`_NET_CLOSE_WINDOW`, as the close button does); a window still there after `SETTLE_S` is a tool
   error (the app may be asking something). A `window_id` that is not one of the desktop's windows is a
   tool error.
-- `focus_mode(on)`: recorded per desktop and reported ok. [see FOCUS note in the report]
+- `focus_mode(on)`: while on, windows do not steal the focus: a window that appears and takes the focus
+  gives it back (within `FOCUS_POLL_S`) to the window that had it; activating an existing window
+  still works.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from ..sandbox._args import ToolFailure, get_bool, get_int
-from . import _apps
+from . import _apps, _display
 from . import _x as x
 from ._display import Display
 from ._tools import desktop_tool
@@ -415,14 +417,51 @@ async def resize_window(display: Display, args: dict[str, Any]) -> tuple[str, bo
     return "ok", False
 
 
-_focus_mode: dict[Path, bool] = {}
+#: How often focus mode checks which window is active.
+FOCUS_POLL_S = 0.05
+#: The running focus guards, by session directory (focus mode is on for these desktops).
+_focus_guards: dict[Path, asyncio.Task[None]] = {}
+
+
+async def _active_id(display: Display) -> int | None:
+    ids = _window_ids(
+        parse_props(await x.run(display, "xprop", "-root", "_NET_ACTIVE_WINDOW")).get(
+            "_NET_ACTIVE_WINDOW", ""
+        )
+    )
+    return ids[0] if ids and ids[0] else None
+
+
+async def _guard_focus(display: Display) -> None:
+    """Focus mode: a window that appears and takes the focus gives it back to the window that had it.
+    Activating a window that was already there (a click, `activate_window`) is not undone. Runs until
+    focus mode is switched off or the desktop stops."""
+    known, active = set(await client_ids(display)), await _active_id(display)
+    while _display.get(display.session_root) is display:
+        await asyncio.sleep(FOCUS_POLL_S)
+        try:
+            ids, now = await client_ids(display), await _active_id(display)
+            if now != active and now not in known and active in ids and now is not None:
+                await _activate(display, active)  # a new window stole the focus: give it back
+                now = active
+        except ToolFailure:  # the display is stopping, or a window went away meanwhile
+            continue
+        known, active = set(ids), now
 
 
 @desktop_tool("focus_mode")
 async def focus_mode(display: Display, args: dict[str, Any]) -> tuple[str, bool]:
     if args.get("on") is None:
         raise ToolFailure("Missing required argument 'on'")
-    _focus_mode[display.session_root] = get_bool(args, "on", default=False)
+    on = get_bool(args, "on", default=False)
+    guard = _focus_guards.pop(display.session_root, None)
+    if guard is not None and not guard.done():
+        if on:  # already on: keep the running guard
+            _focus_guards[display.session_root] = guard
+            return "ok", False
+        guard.cancel()
+    if on:
+        _focus_guards[display.session_root] = asyncio.get_running_loop().create_task(_guard_focus(display))
     return "ok", False
 
 

@@ -156,9 +156,6 @@ def test_window_operations_change_what_list_root_windows_reports(wire: Wire, des
     resized = window(wire, desktop, window_id)
     assert (resized["state"], resized["width"], resized["height"]) == ("normal", 320, 200)
 
-    ok(wire, desktop, "focus_mode", on=True)
-    ok(wire, desktop, "focus_mode", on=False)
-
     ok(wire, desktop, "close_window", window_id=window_id)
     assert windows(wire, desktop) == []
 
@@ -169,6 +166,36 @@ def test_activate_window_makes_it_the_active_one(wire: Wire, desktop: str) -> No
     for window_id in (first, second, first):
         ok(wire, desktop, "activate_window", window_id=window_id)
         assert json.loads(ok(wire, desktop, "get_active_window"))["window_id"] == window_id
+
+
+def active_id(wire: Wire, session_id: str) -> int | None:
+    text, is_error = call(wire, session_id, "get_active_window")
+    return None if is_error else int(json.loads(text)["window_id"])
+
+
+def settles_on(wire: Wire, session_id: str, window_id: int) -> bool:
+    """Whether the active window becomes `window_id` and stays it for five reads in a row."""
+    in_a_row = 0
+    for _ in range(200):
+        in_a_row = in_a_row + 1 if active_id(wire, session_id) == window_id else 0
+        if in_a_row == 5:
+            return True
+    return False
+
+
+def test_focus_mode_keeps_new_windows_from_taking_the_focus(wire: Wire, desktop: str) -> None:
+    _, first = start(wire, desktop, "first")
+    ok(wire, desktop, "activate_window", window_id=first)
+    ok(wire, desktop, "focus_mode", on=True)
+    ok(wire, desktop, "focus_mode", on=True)  # again: still on, one guard
+    _, second = start(wire, desktop, "second")
+    assert settles_on(wire, desktop, first)
+    ok(wire, desktop, "activate_window", window_id=second)  # asking for a window still works
+    assert settles_on(wire, desktop, second)
+
+    ok(wire, desktop, "focus_mode", on=False)
+    _, third = start(wire, desktop, "third")
+    assert settles_on(wire, desktop, third)  # the window manager focuses new windows
 
 
 def test_stop_app_by_pid_pname_and_cmd(wire: Wire, desktop: str) -> None:
