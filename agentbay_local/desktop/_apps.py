@@ -21,7 +21,8 @@ session's sandbox (the `shell` machinery), so pids are the ones the session's ow
 - `stop_app_by_pid(pid)` / `stop_app_by_pname(pname)`: SIGTERM, then SIGKILL what is still there after
   `STOP_GRACE_S`; a pid or name that matches no process of the session is a tool error.
   `stop_app_by_cmd(stop_cmd)` runs the command in the session; a non-zero exit is a tool error.
-- `list_visible_apps()`: the processes that own a window on the desktop (`_NET_WM_PID`).
+- `list_visible_apps()` (in `_windows`, which reads the windows): the processes that own a window on
+  the desktop that is not minimized (by `_NET_WM_PID`, else by `WM_COMMAND`).
 
 `pname` is the kernel's name of the process (`/proc/<pid>/comm`, at most 15 characters: what `ps`
 and `pkill` show); `cmdline` its arguments joined by spaces.

@@ -1,10 +1,11 @@
 """The window tools of a desktop session, on the EWMH window manager of its X display.
 
-- `list_root_windows`: the window manager's managed windows (`_NET_CLIENT_LIST`, in stacking order
-  of creation), each `{"window_id", "title", "window_title", "absolute_upper_left_x",
-  "absolute_upper_left_y", "width", "height", "pid", "pname", "child_windows"}`: the geometry of the
-  app's own window (inside the frame) from `xwininfo`, the pid from `_NET_WM_PID` (the app's pid in
-  the session), `pname` that process's name in the session (`""` if unknown). The title is under both
+- `list_root_windows`: the window manager's managed windows (`_NET_CLIENT_LIST`, oldest first), each
+  `{"window_id", "title", "window_title", "absolute_upper_left_x", "absolute_upper_left_y", "width",
+  "height", "pid", "pname", "child_windows"}`: the geometry of the app's own window (inside the
+  frame) from `xwininfo`, the pid from `_NET_WM_PID` (the app's pid in the session) or, for apps that
+  set none (Xaw apps such as xmessage), the one process whose arguments are the window's
+  `WM_COMMAND` (else 0), `pname` that process's name in the session (`""` if unknown). The title is under both
   keys: SDK 0.8/0.9 read `title`, 0.22 `window_title`. A dialog (`WM_TRANSIENT_FOR` another window)
   is listed in its owner's `child_windows`, not at the top. One key of ours: `state`, one of
   `normal`, `maximized`, `minimized`, `fullscreen` (the SDKs ignore it).
@@ -403,6 +404,9 @@ async def resize_window(display: Display, args: dict[str, Any]) -> tuple[str, bo
     if win.state in ("maximized", "fullscreen"):  # a maximized window keeps its size otherwise
         await _wmctrl_state(display, win.window_id, "remove", "fullscreen")
         await _wmctrl_state(display, win.window_id, "remove", *_MAXIMIZED)
+        # Its normal size first, so that the wait below is for the resize and not for this.
+        await _settle(display, win.window_id, lambda w: w is None or w.state == "normal")
+        win = await _existing(display, args)
     await x.run(display, "wmctrl", "-i", "-r", hex(win.window_id), "-e", f"0,-1,-1,{width},{height}")
     # An app may round the size (xterm: whole characters): done when the size has changed at all.
     await _settle(
