@@ -359,10 +359,8 @@ async def get_screen_size(display: Display, args: dict[str, Any]) -> tuple[str, 
 async def press_keys(display: Display, args: dict[str, Any]) -> tuple[str, bool]:
     """The keys pressed in order (a chord: `["Ctrl", "a"]`), released in reverse unless `hold`."""
     keys = _keysyms(args)
-    if get_bool(args, "hold", default=False):
-        await _x.run(display, "xdotool", "keydown", *keys)
-    else:
-        await _x.run(display, "xdotool", "key", "+".join(keys))
+    release = [] if get_bool(args, "hold", default=False) else ["keyup", *reversed(keys)]
+    await _x.run(display, "xdotool", "keydown", *keys, *release)
     return OK, False
 
 
@@ -390,9 +388,11 @@ async def send_key(display: Display, args: dict[str, Any]) -> tuple[str, bool]:
 #: Characters per xdotool run, so that no command line grows with the text.
 TEXT_CHUNK = 200
 #: Delay between keystrokes (ms) for characters the keyboard map lacks: xdotool maps each to a spare
-#: keycode and maps it back after the keystroke; with no delay the app reads the event after the map
-#: changed back and gets nothing (measured: "wörld" typed as "wrld"). ASCII needs no delay.
-_REMAP_DELAY_MS = "12"
+#: keycode, presses it, and maps it back after the delay; the app looks the key up when it reads the
+#: event, and if the map changed back by then it gets nothing (measured: with no delay "wörld" is typed
+#: "wrld"; with 12 ms, xdotool's default, one "é" in a few hundred was lost on a busy machine). 40 ms
+#: is margin for a busy app: 25 such characters a second. ASCII is on the map and needs no delay.
+_REMAP_DELAY_MS = "40"
 
 
 def text_runs(text: str) -> list[tuple[str, bool]]:
