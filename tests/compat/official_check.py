@@ -7,7 +7,10 @@ Groups: `session` (create with labels and image, info, get_link, labels, list by
 create_directory, move_file, search_files); `persistence` (a context in two sessions one after the
 other, delete(sync_context=True) in between); `file_transfer` (0.9.0: upload_file, download_file);
 `contexts` (ContextService: create, get, list and its pages, rename, upload and download URLs with
-httpx, list_files, delete_file, delete).
+httpx, list_files, delete_file, delete); `desktop` (a linux_latest session: application, window and
+ui: start an app and see its window, resize/maximize/minimize/restore/fullscreen/close, type into an
+xterm running `cat > file`, click, screenshot, stop apps by pid, name and command); `computer` (0.9.0:
+screen size, cursor, mouse, keys and text as xev reports them, screenshot).
 Prints one JSON object per step ({"step", "ok", "value" | "error"}) and exits 1 if any step failed.
 This file must not import our SDK: the official one is also called `agentbay`.
 """
@@ -296,12 +299,198 @@ def contexts_group(ab: AgentBay) -> None:
          lambda r: r.success and not set(ids) & {c.id for c in r.contexts})  # fmt: skip
 
 
+def poll(call: Callable[[], Any], check: Callable[[Any], bool], seconds: float = 10.0) -> Any:
+    """`call()` until `check` holds (its last value either way): apps and windows take a moment."""
+    deadline = time.monotonic() + seconds
+    while True:
+        value = call()
+        if check(value) or time.monotonic() > deadline:
+            return value
+        time.sleep(0.1)
+
+
+def png_size(url: str) -> tuple[int, int]:
+    import struct
+
+    import httpx
+
+    data = httpx.get(url).content
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", data[:20]
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
+
+
+def desktop_group(ab: AgentBay) -> None:
+    """application, window and ui on a linux_latest session (0.8.0's managers; 0.9.0 has the same)."""
+    created = step("create(linux_latest)", lambda: ab.create(CreateSessionParams(image_id="linux_latest")),
+                   lambda r: r.success)  # fmt: skip
+    if not created or not created.success:
+        return
+    session = created.session
+    app, win, ui, fs = session.application, session.window, session.ui, session.file_system
+    step("get_installed_apps", lambda: app.get_installed_apps(True, False, True),
+         lambda r: r.success and any("xterm" in a.start_cmd for a in r.data))  # fmt: skip
+    out = "/home/wuying/typed.txt"
+    started = step("start_app(xterm)", lambda: app.start_app(f"xterm -T compat-typing -e sh -c 'cat > {out}'"),
+                   lambda r: r.success and "xterm" in [p.pname for p in r.data])  # fmt: skip
+
+    def window(title: str) -> Any:
+        found = poll(lambda: win.list_root_windows(), lambda r: any(w.title == title for w in r.windows))
+        return next((w for w in found.windows if w.title == title), None)
+
+    xterm = step("list_root_windows: the xterm's window", lambda: window("compat-typing"),
+                 lambda w: w is not None and w.width > 0 and w.pname == "xterm")  # fmt: skip
+    if xterm is None:
+        return
+    wid = xterm.window_id
+    step("get_active_window", lambda: poll(lambda: win.get_active_window(), lambda r: r.success),
+         lambda r: r.success and r.window.window_id == wid)  # fmt: skip
+    step("ui.click (focus)", lambda: ui.click(xterm.absolute_upper_left_x + 20, xterm.absolute_upper_left_y + 20),
+         lambda r: r.success)  # fmt: skip
+    step("ui.input_text", lambda: ui.input_text("typed by the official SDK wörld ✓"), lambda r: r.success)
+    step("ui.send_key(ENTER)", lambda: ui.send_key(66), lambda r: r.success)
+    step("the typed text in the file", lambda: poll(lambda: fs.read_file(out), lambda r: r.success and r.content),
+         lambda r: r.content == "typed by the official SDK wörld ✓\n")  # fmt: skip
+
+    def geometry() -> tuple[int, int]:
+        found = next(w for w in win.list_root_windows().windows if w.window_id == wid)
+        return found.width, found.height
+
+    step("resize_window(500, 300)", lambda: win.resize_window(wid, 500, 300), lambda r: r.success)
+    step("list_root_windows: resized", geometry, lambda size: size == (500, 300))
+    step("maximize_window", lambda: win.maximize_window(wid), lambda r: r.success)
+    step("list_root_windows: maximized", geometry, lambda size: size[0] >= 1000)
+    step("restore_window", lambda: win.restore_window(wid), lambda r: r.success)
+    step("list_root_windows: restored", geometry, lambda size: size == (500, 300))
+    step("fullscreen_window", lambda: win.fullscreen_window(wid), lambda r: r.success)
+    step("list_root_windows: fullscreen", geometry, lambda size: size == (1024, 768))
+    step("restore_window (2)", lambda: win.restore_window(wid), lambda r: r.success)
+    step("minimize_window", lambda: win.minimize_window(wid), lambda r: r.success)
+    step("get_clickable_ui_elements: minimized is not there", lambda: ui.get_clickable_ui_elements(),
+         lambda r: r.success and not any(e["text"] == "compat-typing" for e in r.elements))  # fmt: skip
+    step("restore_window (3)", lambda: win.restore_window(wid), lambda r: r.success)
+    step("get_clickable_ui_elements", lambda: ui.get_clickable_ui_elements(),
+         lambda r: r.success and any(e["text"] == "compat-typing" and e["className"] == "XTerm" for e in r.elements))  # fmt: skip
+    step("get_all_ui_elements", lambda: ui.get_all_ui_elements(),
+         lambda r: r.success and any(e["text"] == "compat-typing" and e["children"] for e in r.elements))  # fmt: skip
+    step("focus_mode(True)", lambda: win.focus_mode(True), lambda r: r.success)
+    step("focus_mode(False)", lambda: win.focus_mode(False), lambda r: r.success)
+    step("ui.swipe", lambda: ui.swipe(100, 100, 200, 150, 100), lambda r: r.success)
+    shot = step("ui.screenshot", lambda: ui.screenshot(), lambda r: r.success and r.data.startswith("http"))
+    if shot and shot.success:
+        step(
+            "the screenshot is a 1024x768 PNG", lambda: png_size(shot.data), lambda size: size == (1024, 768)
+        )
+    step(
+        "list_visible_apps",
+        lambda: app.list_visible_apps(),
+        lambda r: r.success and "xterm" in [p.pname for p in r.data],
+    )
+    if started and started.success:
+        pid = next(p.pid for p in started.data if p.pname == "xterm")
+        step("stop_app_by_pid", lambda: app.stop_app_by_pid(pid), lambda r: r.success)
+        step("list_root_windows: the xterm is gone", lambda: poll(lambda: win.list_root_windows(),
+             lambda r: not any(w.window_id == wid for w in r.windows)),
+             lambda r: r.success and not any(w.window_id == wid for w in r.windows))  # fmt: skip
+    for name, stop in (("stop_app_by_pname", lambda: app.stop_app_by_pname("xmessage")),
+                       ("stop_app_by_cmd", lambda: app.stop_app_by_cmd("pkill -x xmessage"))):  # fmt: skip
+        step(f"start_app(xmessage) for {name}", lambda: app.start_app("xmessage -title compat-message hi"),
+             lambda r: r.success)  # fmt: skip
+        step(f"the window shows ({name})", lambda: window("compat-message"), lambda w: w is not None)
+        step(name, stop, lambda r: r.success)
+        step(f"the window is gone ({name})", lambda: poll(lambda: win.list_root_windows(),
+             lambda r: all(w.title != "compat-message" for w in r.windows)),
+             lambda r: all(w.title != "compat-message" for w in r.windows))  # fmt: skip
+    step("delete", lambda: session.delete(), lambda r: r.success)
+
+
+def xev_events(text: str) -> list[tuple[str, str]]:
+    """(event, detail) of xev's log: the button number or the keysym name."""
+    import re
+
+    found = []
+    for block in text.split("\n\n"):
+        kind = block.split(" ", 1)[0]
+        detail = re.search(r"button (\d+)|keysym 0x[0-9a-f]+, (\w+)\)", block)
+        if kind in ("ButtonPress", "ButtonRelease", "KeyPress", "KeyRelease") and detail:
+            found.append((kind, detail.group(1) or detail.group(2)))
+    return found
+
+
+def xev_text(text: str) -> str:
+    import re
+
+    found = re.findall(r"XmbLookupString gives \d+ bytes: \(([0-9a-f ]*)\)", text)
+    return b"".join(bytes.fromhex(h) for h in found).decode()
+
+
+def computer_group(ab: AgentBay) -> None:
+    """0.9.0's computer: the screen, the pointer, mouse and keys as xev sees them, a screenshot."""
+    created = step("create(linux_latest)", lambda: ab.create(CreateSessionParams(image_id="linux_latest")),
+                   lambda r: r.success)  # fmt: skip
+    if not created or not created.success:
+        return
+    session = created.session
+    pc, fs = session.computer, session.file_system
+    step("get_screen_size", lambda: pc.get_screen_size(),
+         lambda r: r.success and json.loads(r.data) == {"width": 1024, "height": 768, "dpiScalingFactor": 1.0})  # fmt: skip
+    step("get_cursor_position", lambda: pc.get_cursor_position(),
+         lambda r: r.success and json.loads(r.data) == {"x": 512, "y": 384})  # fmt: skip
+    step("move_mouse", lambda: pc.move_mouse(100, 200), lambda r: r.success)
+    step("get_cursor_position after move_mouse", lambda: pc.get_cursor_position(),
+         lambda r: r.success and json.loads(r.data) == {"x": 100, "y": 200})  # fmt: skip
+    log = "/home/wuying/xev.log"
+    step("start xev", lambda: session.command.execute_command(
+         f"(setsid stdbuf -oL xev -geometry 400x300+0+0 > {log} 2>&1 &)"), lambda r: r.success)  # fmt: skip
+    xev = step("its window", lambda: poll(lambda: pc.list_root_windows(),
+               lambda r: any(w.title == "Event Tester" for w in r.windows)),
+               lambda r: any(w.title == "Event Tester" for w in r.windows))  # fmt: skip
+    if not xev:
+        return
+    w = next(w for w in xev.windows if w.title == "Event Tester")
+    x, y = w.absolute_upper_left_x + w.width // 2, w.absolute_upper_left_y + w.height // 2
+    step("click_mouse(left)", lambda: pc.click_mouse(x, y), lambda r: r.success)
+    step("click_mouse(right)", lambda: pc.click_mouse(x, y, "right"), lambda r: r.success)
+    step("click_mouse(double_left)", lambda: pc.click_mouse(x, y, "double_left"), lambda r: r.success)
+    step("scroll(down, 2)", lambda: pc.scroll(x, y, "down", 2), lambda r: r.success)
+    step("drag_mouse", lambda: pc.drag_mouse(x - 40, y - 40, x + 40, y + 30, "left"), lambda r: r.success)
+    step("get_cursor_position after drag_mouse", lambda: pc.get_cursor_position(),
+         lambda r: r.success and json.loads(r.data) == {"x": x + 40, "y": y + 30})  # fmt: skip
+    step("press_keys([Ctrl, a])", lambda: pc.press_keys(["Ctrl", "a"]), lambda r: r.success)
+    step("press_keys([Shift], hold)", lambda: pc.press_keys(["Shift"], hold=True), lambda r: r.success)
+    step("release_keys([Shift])", lambda: pc.release_keys(["Shift"]), lambda r: r.success)
+    step("input_text", lambda: pc.input_text("Hi wörld"), lambda r: r.success)
+    buttons = [("ButtonPress", n) if i % 2 == 0 else ("ButtonRelease", n)
+               for i, n in enumerate("1" * 2 + "3" * 2 + "1" * 4 + "5" * 4 + "1" * 2)]  # fmt: skip
+    keys = [("KeyPress", "Control_L"), ("KeyPress", "a"), ("KeyRelease", "a"), ("KeyRelease", "Control_L"),
+            ("KeyPress", "Shift_L"), ("KeyRelease", "Shift_L")]  # fmt: skip
+
+    def events() -> list[tuple[str, str]]:
+        return xev_events(fs.read_file(log).content)
+
+    step("xev: the buttons", lambda: [e for e in poll(events, lambda e: len(e) >= 20) if e[0].startswith("Button")],
+         lambda got: got == buttons)  # fmt: skip
+    step(
+        "xev: the keys", lambda: [e for e in events() if e[0].startswith("Key")][:6], lambda got: got == keys
+    )
+    step("xev: the text", lambda: xev_text(poll(lambda: fs.read_file(log).content,
+         lambda t: xev_text(t).endswith("ld"))), lambda got: got.endswith("Hi wörld"))  # fmt: skip
+    shot = step("screenshot", lambda: pc.screenshot(), lambda r: r.success and r.data.startswith("http"))
+    if shot and shot.success:
+        step(
+            "the screenshot is a 1024x768 PNG", lambda: png_size(shot.data), lambda size: size == (1024, 768)
+        )
+    step("delete", lambda: session.delete(), lambda r: r.success)
+
+
 GROUPS = {
     "session": session_group,
     "tools": tools_group,
     "persistence": persistence_group,
     "file_transfer": file_transfer_group,
     "contexts": contexts_group,
+    "desktop": desktop_group,
+    "computer": computer_group,
 }
 
 

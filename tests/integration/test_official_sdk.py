@@ -107,3 +107,39 @@ def test_official_sdk_0_22_3_file_transfer(tmp_path: Path) -> None:
         "download_file",
         "the downloaded file",
     } <= set(names)
+
+
+@pytest.mark.parametrize("version", ["0.8.0", "0.9.0"])
+def test_official_sdk_desktop_application_window_ui(version: str, tmp_path: Path) -> None:
+    """application, window and ui on a linux_latest session: an xterm started and its window seen,
+    resized, maximized, restored, fullscreen, minimized; text typed into its `cat > file` arrives in
+    the file; UI elements, swipe, a screenshot downloaded; apps stopped by pid, name and command."""
+    with LocalServer(tmp_path / "state", api_keys=[KEY]) as server:
+        steps = run_official(version, server.endpoint, ["desktop"], tmp_path)
+    names = {s["step"] for s in steps if "step" in s}
+    assert {
+        "start_app(xterm)",
+        "the typed text in the file",
+        "list_root_windows: resized",
+        "list_root_windows: maximized",
+        "list_root_windows: fullscreen",
+        "get_all_ui_elements",
+        "the screenshot is a 1024x768 PNG",
+        "list_root_windows: the xterm is gone",
+        "the window is gone (stop_app_by_cmd)",
+    } <= names
+
+
+def test_official_sdk_0_9_0_computer(tmp_path: Path) -> None:
+    """0.9.0's computer: screen size, cursor, clicks (left, right, double), scroll, drag, key chords,
+    held keys and text as xev in the session sees them, a screenshot downloaded."""
+    with LocalServer(tmp_path / "state", api_keys=[KEY]) as server:
+        steps = run_official("0.9.0", server.endpoint, ["computer"], tmp_path)
+    names = {s["step"] for s in steps if "step" in s}
+    assert {
+        "get_cursor_position after move_mouse",
+        "xev: the buttons",
+        "xev: the keys",
+        "xev: the text",
+        "the screenshot is a 1024x768 PNG",
+    } <= names
