@@ -47,6 +47,8 @@ _POLL_S = 0.02
 #: The largest window side X allows.
 _MAX_SIDE = 32767
 
+#: Text properties, read as bytes (see `_bytes`).
+_TEXT_PROPS = ("_NET_WM_NAME", "WM_NAME", "WM_COMMAND")
 _PROPS = (
     "_NET_WM_NAME",
     "WM_NAME",
@@ -56,6 +58,7 @@ _PROPS = (
     "WM_STATE",
     "WM_COMMAND",
 )
+_FORMATS = [option for name in _TEXT_PROPS for option in ("-f", name, "8x")]
 _PROP_LINE = re.compile(r"^(\w+)(?:\(([^)]*)\))?(?: = |: +|:\s*)(.*)$")
 _GEOMETRY_KEYS = {
     "Absolute upper-left X": "x",
@@ -68,33 +71,51 @@ _GEOMETRY_KEYS = {
 # ---- reading the desktop --------------------------------------------------------------------------
 
 
-def _unquote(text: str) -> str:
-    """An xprop string value (`"a \\"b\\""`), unescaped; xprop prints UTF-8 as is under a UTF-8 LANG."""
-    text = text.strip()
-    if len(text) < 2 or not text.startswith('"'):
-        return text
-    body, out, i = text[1:-1], bytearray(), 0
-    while i < len(body):
-        char = body[i]
-        if char == "\\" and i + 1 < len(body):
-            nxt = body[i + 1]
-            octal = re.match(r"[0-7]{1,3}", body[i + 1 :])
-            if octal:
-                out.append(int(octal.group(), 8) & 0xFF)
-                i += 1 + len(octal.group())
-                continue
-            out += {"n": b"\n", "t": b"\t"}.get(nxt, nxt.encode())
-            i += 2
-            continue
-        out += char.encode()
-        i += 1
-    return out.decode("utf-8", "replace")
+def _bytes(value: str) -> bytes:
+    """An xprop value printed with format `8x` (`0x61, 0x5c`) as its bytes: exact, where xprop's
+    quoted strings are not (it leaves quotes and backslashes inside them unescaped)."""
+    return bytes(int(byte, 16) & 0xFF for byte in re.findall(r"0x[0-9a-fA-F]+", value))
 
 
-def _command(text: str) -> str | None:
-    """WM_COMMAND's `{ "xmessage", "-title", "hi" }` as `xmessage -title hi`; None if not set."""
-    words = re.findall(r'"((?:[^"\\]|\\.)*)"', text)
-    return " ".join(_unquote(f'"{word}"') for word in words) if words else None
+_CT_UTF8 = re.compile(rb"\x1b%G(.*?)(?:\x1b%@|$)", re.S)
+_CT_ESCAPE = re.compile(rb"\x1b[\x20-\x2f]*[\x30-\x7e]")
+
+
+def _compound_text(data: bytes) -> str:
+    """COMPOUND_TEXT (what xterm sets for a title beyond Latin-1): Latin-1, with UTF-8 between
+    `ESC % G` and `ESC % @`; other character sets (rare) have their escapes dropped."""
+    parts, last = [], 0
+    for match in _CT_UTF8.finditer(data):
+        parts.append(_CT_ESCAPE.sub(b"", data[last : match.start()]).decode("latin-1"))
+        parts.append(match.group(1).decode("utf-8", "replace"))
+        last = match.end()
+    parts.append(_CT_ESCAPE.sub(b"", data[last:]).decode("latin-1"))
+    return "".join(parts)
+
+
+def _text(prop: tuple[str, str] | None) -> str | None:
+    """A text property read as bytes, decoded by its type: UTF-8 for `UTF8_STRING`, Latin-1 for
+    `STRING` (ICCCM), `COMPOUND_TEXT` as `_compound_text`; None when not set."""
+    if prop is None:
+        return None
+    kind, value = prop
+    data = _bytes(value).rstrip(b"\0")
+    if kind == "STRING":
+        return data.decode("latin-1")
+    if kind == "COMPOUND_TEXT":
+        return _compound_text(data)
+    return data.decode("utf-8", "replace")
+
+
+def _command(prop: tuple[str, str] | None) -> str | None:
+    """WM_COMMAND (its arguments, each ending in a NUL byte) joined by spaces, as `cmdline` is; None if
+    not set."""
+    if prop is None:
+        return None
+    words = _bytes(prop[1]).split(b"\0")
+    if words and not words[-1]:
+        words.pop()
+    return " ".join(word.decode("utf-8", "replace") for word in words) or None
 
 
 def _window_ids(text: str) -> list[int]:
@@ -102,9 +123,9 @@ def _window_ids(text: str) -> list[int]:
     return [int(value, 16) for value in re.findall(r"0x[0-9a-fA-F]+", text.partition("#")[2])]
 
 
-def parse_props(text: str) -> dict[str, str]:
-    """xprop's output as {property: raw value} (properties that are not set are left out)."""
-    props: dict[str, str] = {}
+def parse_props(text: str) -> dict[str, tuple[str, str]]:
+    """xprop's output as {property: (type, value as printed)}; properties not set are left out."""
+    props: dict[str, tuple[str, str]] = {}
     lines = text.splitlines()
     for index, line in enumerate(lines):
         match = _PROP_LINE.match(line)
@@ -113,7 +134,7 @@ def parse_props(text: str) -> dict[str, str]:
         value = match.group(3)
         if match.group(1) == "WM_STATE":  # its value is on the next lines: "window state: Iconic"
             value = " ".join(lines[index + 1 : index + 2]).strip()
-        props[match.group(1)] = value
+        props[match.group(1)] = (match.group(2) or "", value)
     return props
 
 
@@ -175,7 +196,7 @@ class Win:
 async def client_ids(display: Display) -> list[int]:
     """The managed windows, by `_NET_CLIENT_LIST`."""
     props = parse_props(await x.run(display, "xprop", "-root", "_NET_CLIENT_LIST"))
-    return _window_ids(props.get("_NET_CLIENT_LIST", ""))
+    return _window_ids(props.get("_NET_CLIENT_LIST", ("", ""))[1])
 
 
 async def read_window(display: Display, window_id: int) -> Win | None:
@@ -183,24 +204,26 @@ async def read_window(display: Display, window_id: int) -> Win | None:
     wid = hex(window_id)
     try:
         props_text, geometry_text = await asyncio.gather(
-            x.run(display, "xprop", "-id", wid, *_PROPS), x.run(display, "xwininfo", "-id", wid)
+            x.run(display, "xprop", "-id", wid, *_FORMATS, *_PROPS), x.run(display, "xwininfo", "-id", wid)
         )
     except ToolFailure:  # destroyed between the list and the read
         return None
     props, geometry = parse_props(props_text), parse_geometry(geometry_text)
     if len(geometry) != 4:
         return None
-    title = _unquote(props.get("_NET_WM_NAME") or props.get("WM_NAME") or "")
-    pid_text = props.get("_NET_WM_PID", "").strip()
-    transient = _window_ids("# " + props["WM_TRANSIENT_FOR"]) if "WM_TRANSIENT_FOR" in props else []
+    title = _text(props.get("_NET_WM_NAME")) or _text(props.get("WM_NAME")) or ""
+    pid_text = props.get("_NET_WM_PID", ("", ""))[1].strip()
+    transient = _window_ids("# " + props["WM_TRANSIENT_FOR"][1]) if "WM_TRANSIENT_FOR" in props else []
     return Win(
         window_id=window_id,
         title=title,
         pid=int(pid_text) if pid_text.isdigit() else None,
-        states=frozenset(part.strip() for part in props.get("_NET_WM_STATE", "").split(",") if part.strip()),
-        iconic="Iconic" in props.get("WM_STATE", ""),
+        states=frozenset(
+            part.strip() for part in props.get("_NET_WM_STATE", ("", ""))[1].split(",") if part.strip()
+        ),
+        iconic="Iconic" in props.get("WM_STATE", ("", ""))[1],
         transient_for=transient[0] if transient else None,
-        command=_command(props.get("WM_COMMAND", "")),
+        command=_command(props.get("WM_COMMAND")),
         x=geometry["x"],
         y=geometry["y"],
         width=geometry["width"],
@@ -242,13 +265,19 @@ async def _processes(display: Display, windows: list[Win]) -> dict[int, _apps.Pr
     return procs
 
 
+async def _active_id(display: Display) -> int | None:
+    """`_NET_ACTIVE_WINDOW`, or None when no window is active."""
+    props = parse_props(await x.run(display, "xprop", "-root", "_NET_ACTIVE_WINDOW"))
+    ids = _window_ids(props.get("_NET_ACTIVE_WINDOW", ("", ""))[1])
+    return ids[0] if ids and ids[0] else None
+
+
 async def active_window(display: Display) -> Win | None:
     """The active window, unless none is or it is minimized."""
-    props = parse_props(await x.run(display, "xprop", "-root", "_NET_ACTIVE_WINDOW"))
-    ids = _window_ids(props.get("_NET_ACTIVE_WINDOW", ""))
-    if not ids or ids[0] == 0 or ids[0] not in await client_ids(display):
+    active = await _active_id(display)
+    if active is None or active not in await client_ids(display):
         return None
-    win = await read_window(display, ids[0])
+    win = await read_window(display, active)
     return None if win is None or win.state == "minimized" else win
 
 
@@ -425,15 +454,6 @@ async def resize_window(display: Display, args: dict[str, Any]) -> tuple[str, bo
 FOCUS_POLL_S = 0.05
 #: The running focus guards, by session directory (focus mode is on for these desktops).
 _focus_guards: dict[Path, asyncio.Task[None]] = {}
-
-
-async def _active_id(display: Display) -> int | None:
-    ids = _window_ids(
-        parse_props(await x.run(display, "xprop", "-root", "_NET_ACTIVE_WINDOW")).get(
-            "_NET_ACTIVE_WINDOW", ""
-        )
-    )
-    return ids[0] if ids and ids[0] else None
 
 
 async def _guard_focus(display: Display) -> None:

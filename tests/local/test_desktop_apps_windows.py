@@ -16,7 +16,7 @@ import pytest
 
 from agentbay_local.desktop import NO_DESKTOP
 from agentbay_local.desktop._apps import installed_apps, strip_field_codes
-from agentbay_local.desktop._windows import _command, _unquote, parse_geometry, parse_props
+from agentbay_local.desktop._windows import _command, _text, parse_geometry, parse_props
 
 from ._wire import Wire
 
@@ -120,6 +120,15 @@ def test_xterm_runs_in_the_session_with_its_window(wire: Wire, desktop: str) -> 
     assert [(win["pid"], win["pname"]) for win in listed] == [(started[0]["pid"], "xterm")]
     ok(wire, desktop, "stop_app_by_pname", pname="xterm")
     assert windows(wire, desktop) == []
+
+
+def test_titles_are_exact_whatever_their_characters(wire: Wire, desktop: str) -> None:
+    title = 'tïtle ✓ "q" \\\\ {x}'
+    ok(wire, desktop, "start_app", start_cmd=f"xterm -T {shlex.quote(title)}")
+    for _ in range(100):
+        if [win for win in windows(wire, desktop) if win["title"] == title]:
+            break
+    assert [(win["title"], win["window_title"]) for win in windows(wire, desktop)] == [(title, title)]
 
 
 def test_window_operations_change_what_list_root_windows_reports(wire: Wire, desktop: str) -> None:
@@ -300,21 +309,25 @@ def test_a_session_without_a_desktop_says_so(wire: Wire) -> None:
 
 def test_xprop_output_is_parsed() -> None:
     text = (
-        '_NET_WM_NAME(UTF8_STRING) = "h\\"é\\\\llo"\n'
-        'WM_NAME(STRING) = "x"\n'
+        "_NET_WM_NAME(UTF8_STRING) = 0x61, 0x5c, 0x22, 0xc3, 0xa9\n"
+        "WM_NAME(STRING) = 0x61, 0xe9\n"
         "_NET_WM_PID(CARDINAL) = 42\n"
         "_NET_WM_STATE(ATOM) = _NET_WM_STATE_MAXIMIZED_HORZ, _NET_WM_STATE_MAXIMIZED_VERT\n"
         "WM_TRANSIENT_FOR:  not found.\n"
         "WM_STATE(WM_STATE):\n\t\twindow state: Iconic\n\t\ticon window: 0x0\n"
-        'WM_COMMAND(STRING) = { "xmessage", "-title", "a b" }\n'
+        "WM_COMMAND(STRING) = 0x78, 0x0, 0x2d, 0x74, 0x0, 0x61, 0x20, 0x62, 0x0\n"
     )
     props = parse_props(text)
-    assert _unquote(props["_NET_WM_NAME"]) == 'h"é\\llo'
-    assert props["_NET_WM_PID"] == "42"
+    assert _text(props["_NET_WM_NAME"]) == 'a\\"é'  # UTF-8, quotes and backslashes exact
+    assert _text(props["WM_NAME"]) == "aé"  # STRING is Latin-1
+    assert _text(props.get("_NET_WM_ICON_NAME")) is None
+    assert props["_NET_WM_PID"] == ("CARDINAL", "42")
     assert "WM_TRANSIENT_FOR" not in props
-    assert "Iconic" in props["WM_STATE"]
-    assert _command(props["WM_COMMAND"]) == "xmessage -title a b"
-    assert _unquote('"\\303\\251"') == "é"  # octal escapes are bytes of UTF-8
+    assert "Iconic" in props["WM_STATE"][1]
+    assert _command(props["WM_COMMAND"]) == "x -t a b"
+    # xterm's title beyond Latin-1: COMPOUND_TEXT, UTF-8 between ESC % G and ESC % @.
+    raw = "é ".encode("latin-1") + b"\x1b%G" + "✓".encode() + b"\x1b%@ " + "ü".encode("latin-1")
+    assert _text(("COMPOUND_TEXT", ", ".join(hex(b) for b in raw))) == "é ✓ ü"
 
 
 def test_xwininfo_geometry_is_parsed() -> None:
