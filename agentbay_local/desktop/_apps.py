@@ -33,6 +33,7 @@ from __future__ import annotations
 import asyncio
 import configparser
 import json
+import os
 import re
 import shlex
 from collections.abc import Iterable
@@ -40,7 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..sandbox import shell_structured_async
+from ..sandbox import bwrap_executable, shell_structured_async
 from ..sandbox._args import ToolFailure, get_bool, get_int, get_str
 from ..sandbox._paths import SessionFS
 from ._display import Display
@@ -135,13 +136,32 @@ def _parse_processes(text: str) -> list[Proc]:
     return procs
 
 
+def working_in(procs: list[Proc], session_root: Path) -> list[Proc]:
+    """The processes (host pids) whose working directory is inside the session's directory."""
+    directory = os.path.realpath(session_root)
+    found = []
+    for proc in procs:
+        try:
+            cwd = os.readlink(f"/proc/{proc.pid}/cwd")
+        except OSError:
+            continue
+        if cwd == directory or cwd.startswith(directory + os.sep):
+            found.append(proc)
+    return found
+
+
 async def session_processes(display: Display, *, settle_s: float = 0.0) -> list[Proc]:
-    """Every live process of the session (but the script's own shell), after `settle_s` seconds."""
+    """Every live process of the session (but the script's own shell), after `settle_s` seconds.
+
+    Without bubblewrap the script sees every process of the host: then only those working inside the
+    session's directory count (as `sandbox._procs` finds them), so that stopping an app by name never
+    reaches the server or anything else of the host."""
     script = (f"sleep {settle_s:.3f}\n" if settle_s > 0 else "") + _LIST_SCRIPT
     out, err, code = await run_in_session(display, script)
     if code != 0:
         raise ToolFailure(f"Could not list the session's processes: {err.strip() or f'exit status {code}'}")
-    return _parse_processes(out)
+    procs = _parse_processes(out)
+    return working_in(procs, display.session_root) if bwrap_executable() is None else procs
 
 
 async def _stop(display: Display, pids: Iterable[int]) -> None:

@@ -7,7 +7,9 @@ a window's pid by its `WM_COMMAND`. xterm (which sets it) has a test of its own.
 from __future__ import annotations
 
 import json
+import os
 import shlex
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +17,7 @@ from typing import Any
 import pytest
 
 from agentbay_local.desktop import NO_DESKTOP
-from agentbay_local.desktop._apps import installed_apps, strip_field_codes
+from agentbay_local.desktop._apps import Proc, installed_apps, strip_field_codes, working_in
 from agentbay_local.desktop._windows import _command, _text, parse_geometry, parse_props
 
 from ._wire import Wire
@@ -355,3 +357,14 @@ def test_installed_apps_skip_hidden_and_broken_entries(tmp_path: Path) -> None:
     )
     assert [app["name"] for app in apps] == ["Good", "Nested"]
     assert apps[0] == {"name": "Good", "start_cmd": "good %U", "stop_cmd": "", "work_directory": ""}
+
+
+def test_without_a_sandbox_only_processes_working_in_the_session_count(tmp_path: Path) -> None:
+    session = tmp_path / "session"
+    (session / "home").mkdir(parents=True)
+    with subprocess.Popen(["sleep", "30"], cwd=session / "home") as inside:
+        try:
+            procs = [Proc(os.getpid(), 0, "python", ""), Proc(inside.pid, 0, "sleep", "sleep 30")]
+            assert working_in(procs, session) == [procs[1]]  # never the server itself
+        finally:
+            inside.kill()
