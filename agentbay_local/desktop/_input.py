@@ -31,7 +31,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..sandbox._args import ToolFailure, get_bool, get_int, get_str, get_str_list
-from . import _screens, _x
+from . import _keymap, _screens, _x
 from ._display import Display
 from ._tools import desktop_tool
 
@@ -387,11 +387,10 @@ async def send_key(display: Display, args: dict[str, Any]) -> tuple[str, bool]:
 
 #: Characters per xdotool run, so that no command line grows with the text.
 TEXT_CHUNK = 200
-#: Delay between keystrokes (ms) for characters the keyboard map lacks: xdotool maps each to a spare
-#: keycode, presses it, and maps it back after the delay; the app looks the key up when it reads the
-#: event, and if the map changed back by then it gets nothing (measured: with no delay "wörld" is typed
-#: "wrld"; with 12 ms, xdotool's default, one "é" in a few hundred was lost on a busy machine). 40 ms
-#: is margin for a busy app: 25 such characters a second. ASCII is on the map and needs no delay.
+#: Delay between keystrokes (ms) for characters xdotool has to remap itself (see `_keymap`: more
+#: different ones in a text than there are spare keycodes, or control characters): it maps each onto a
+#: spare keycode, presses it and maps it back after the delay, and an app that reads the event later
+#: gets nothing (with no delay "wörld" was typed "wrld"). Characters on the map need no delay.
 _REMAP_DELAY_MS = "40"
 
 
@@ -412,8 +411,13 @@ def text_runs(text: str) -> list[tuple[str, bool]]:
 async def input_text(display: Display, args: dict[str, Any]) -> tuple[str, bool]:
     """Types `text` into the focused window, any characters, chunked."""
     for run, plain in text_runs(get_str(args, "text")):
-        delay = "0" if plain else _REMAP_DELAY_MS
-        await _x.run(display, "xdotool", "type", "--delay", delay, "--", run)
+        while run:
+            on_map = set(run) if plain else await _keymap.map_characters(display, run)
+            count = next((i for i, char in enumerate(run) if char not in on_map), len(run))
+            part, delay = (run[:count], "0") if count else (run[:1], _REMAP_DELAY_MS)
+            await _x.run(display, "xdotool", "type", "--delay", delay, "--", part)
+            _keymap.typed(display, part)
+            run = run[len(part) :]
     return OK, False
 
 
