@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..sandbox._args import ToolFailure, get_int, get_str
+from . import _windows
 from . import _x as x
 from ._display import Display
 from ._tools import desktop_tool
@@ -102,8 +103,6 @@ def _element(window: XWindow, index: int, kind: str, deep: bool, title: str | No
 
 async def elements(display: Display, kind: str, deep: bool) -> list[dict[str, Any]]:
     """The visible top-level windows as elements (see the module docstring)."""
-    from . import _windows  # here, not at the top: _windows lands in its own commit
-
     managed = await _windows.list_windows(display)
     tree = parse_tree(await x.run(display, "xwininfo", "-root", "-tree"))
     found: list[dict[str, Any]] = []
