@@ -32,6 +32,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,6 +69,8 @@ SCREEN_SIZE = (1024, 768)
 START_TIMEOUT_S = 10.0
 #: How long a stopped Xvfb or window manager may take to exit after SIGTERM (then SIGKILL).
 _STOP_TIMEOUT_S = 2.0
+#: How many displays a server start brings back at once.
+_RESTORE_WORKERS = 4
 _JWMRC = """<?xml version="1.0"?>
 <JWM>
   <Desktops width="1" height="1"/>
@@ -356,9 +359,10 @@ def _kill_leftovers(directory: Path) -> None:
 
 def restore(session_roots: Iterable[Path], base_url: str = "") -> None:
     """At server start: start the displays of these running desktop sessions again (empty: the
-    session's apps ended with the server). A display that cannot start marks its session lost:
-    desktop tools then say so. Blocks."""
-    for root in session_roots:
+    session's apps ended with the server), a few at a time. A display that cannot start marks its
+    session lost: desktop tools then say so. Blocks."""
+
+    def again(root: Path) -> None:
         _kill_leftovers(_key(root) / "desktop")
         try:
             start(root, base_url)
@@ -366,3 +370,6 @@ def restore(session_roots: Iterable[Path], base_url: str = "") -> None:
             logger.warning("the desktop of session %s could not be started again: %s", root.name, error)
             with _lock:
                 _lost[_key(root)] = str(error)
+
+    with ThreadPoolExecutor(_RESTORE_WORKERS, thread_name_prefix="agentbay-desktop") as pool:
+        list(pool.map(again, session_roots))
