@@ -7,8 +7,9 @@ Usage: python _desktop.py ENDPOINT KEY. Prints JSON:
 - `screenshot`: `computer.screenshot()` (the server grabs the 1024x768 screen, draws the pointer,
   encodes and stores the PNG; the reply is its URL) and `computer.screenshot_bytes()` (the same plus
   the download), p50 and p95 in ms, with an xmessage window open so the screen is not blank;
-- `input`: p50 and p95 in ms of `move_mouse`, `click_mouse` and `input_text` of 20 characters, each
-  a full call: SDK, HTTP, the server, xdotool on the display.
+- `input`: p50 and p95 in ms of `move_mouse`, `click_mouse` and `input_text` of 20 characters (ASCII,
+  and with non-ASCII ones, which go on spare keycodes first), each a full call: SDK, HTTP, the server,
+  xdotool on the display.
 """
 
 from __future__ import annotations
@@ -83,6 +84,10 @@ def main(endpoint: str, key: str) -> None:
                 "click_mouse": percentiles_ms(timed(lambda: computer.click_mouse(5, 5), 100)),
                 "input_text_20": percentiles_ms(
                     timed(lambda: computer.input_text("abcdefghij0123456789"), 50)
+                ),
+                # Off the keyboard map: put on spare keycodes first (agentbay_local.desktop._keymap).
+                "input_text_20_unicode": percentiles_ms(
+                    timed(lambda: computer.input_text("héllo wörld ✓ ünïcödé"[:20]), 50)
                 ),
             }
     print(json.dumps(results))

@@ -403,7 +403,8 @@ def desktop_rows(d: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
          f"p95 {shot['bytes']['p95_ms']:.1f}", "", ""),
     ]  # fmt: skip
     for name, label in (("move_mouse", "move_mouse"), ("click_mouse", "click_mouse"),
-                        ("input_text_20", "input_text (20 chars)")):  # fmt: skip
+                        ("input_text_20", "input_text (20 chars)"),
+                        ("input_text_20_unicode", "input_text (20 chars, non-ASCII)")):  # fmt: skip
         t = d["input"][name]
         rows.append((f"{label}, ms p50", f"{t['p50_ms']:.1f}", f"p95 {t['p95_ms']:.1f}", "", ""))
     c = d["create"]

@@ -35,7 +35,7 @@ from . import _keymap, _screens, _x
 from ._display import Display
 from ._tools import desktop_tool
 
-__all__ = ["keysym", "text_runs"]
+__all__ = ["keysym", "next_part", "on_us_map"]
 
 OK = "ok"
 
@@ -394,30 +394,34 @@ TEXT_CHUNK = 200
 _REMAP_DELAY_MS = "40"
 
 
-def text_runs(text: str) -> list[tuple[str, bool]]:
-    """`text` cut into runs of at most TEXT_CHUNK characters, each with whether it is plain (printable
-    ASCII, tab and newline: on the keyboard map, typed with no delay)."""
-    runs: list[tuple[str, bool]] = []
-    for char in text:
-        plain = char.isascii() and (char.isprintable() or char in "\t\n")
-        if runs and runs[-1][1] == plain and len(runs[-1][0]) < TEXT_CHUNK:
-            runs[-1] = (runs[-1][0] + char, plain)
-        else:
-            runs.append((char, plain))
-    return runs
+def on_us_map(char: str) -> bool:
+    """Whether Xvfb's US keyboard map has the character: printable ASCII, tab and newline."""
+    return char.isascii() and (char.isprintable() or char in "\t\n")
+
+
+def next_part(text: str, on_map: set[str]) -> str:
+    """The start of `text` that one xdotool run types with no delay (its characters are on the map),
+    at most TEXT_CHUNK long; "" when the first character is not on the map."""
+    for index, char in enumerate(text[:TEXT_CHUNK]):
+        if not on_us_map(char) and char not in on_map:
+            return text[:index]
+    return text[:TEXT_CHUNK]
 
 
 @desktop_tool("input_text")
 async def input_text(display: Display, args: dict[str, Any]) -> tuple[str, bool]:
-    """Types `text` into the focused window, any characters, chunked."""
-    for run, plain in text_runs(get_str(args, "text")):
-        while run:
-            on_map = set(run) if plain else await _keymap.map_characters(display, run)
-            count = next((i for i, char in enumerate(run) if char not in on_map), len(run))
-            part, delay = (run[:count], "0") if count else (run[:1], _REMAP_DELAY_MS)
-            await _x.run(display, "xdotool", "type", "--delay", delay, "--", part)
-            _keymap.typed(display, part)
-            run = run[len(part) :]
+    """Types `text` into the focused window, any characters, in runs of xdotool: the characters off
+    the keyboard map are put on it first (`_keymap`), so a run is typed with no delay between keys."""
+    text = get_str(args, "text")
+    while text:
+        others = "".join(c for c in text[:TEXT_CHUNK] if not on_us_map(c))
+        on_map = await _keymap.map_characters(display, others) if others else set()
+        part = next_part(text, on_map)
+        delay = "0" if part else _REMAP_DELAY_MS
+        part = part or text[:1]  # one that xdotool remaps itself, slowly
+        await _x.run(display, "xdotool", "type", "--delay", delay, "--", part)
+        _keymap.typed(display, part)
+        text = text[len(part) :]
     return OK, False
 
 

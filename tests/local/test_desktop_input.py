@@ -382,17 +382,12 @@ def test_keysyms_of_characters() -> None:
     assert [_keymap.keysym_of(c) for c in "aé✓"] == [0x61, 0xE9, 0x1002713]
 
 
-def test_text_runs_split_plain_ascii_from_the_rest_and_bound_their_length() -> None:
-    text = "ab\tc\n" + "x" * 450 + "éü✓" + "d"
-    runs = _input.text_runs(text)
-    assert "".join(run for run, _ in runs) == text
-    assert [(len(run), plain) for run, plain in runs] == [
-        (200, True),
-        (200, True),
-        (55, True),
-        (3, False),
-        (1, True),
-    ]
+def test_next_part_is_what_one_xdotool_run_types_with_no_delay() -> None:
+    assert _input.next_part("ab\tc\n" + "x" * 450, set()) == "ab\tc\n" + "x" * 195  # TEXT_CHUNK
+    assert _input.next_part("héllo ✓", {"é"}) == "héllo "  # up to the one not on the map
+    assert _input.next_part("héllo ✓", {"é", "✓"}) == "héllo ✓"
+    assert _input.next_part("✓ x", set()) == ""  # xdotool remaps it itself
+    assert _input.next_part("\x1b[A", {"\x1b"}) == "\x1b[A"
 
 
 def test_parse_tree_nests_by_indent_and_reads_names_classes_and_absolute_positions() -> None:
