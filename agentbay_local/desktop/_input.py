@@ -1,6 +1,6 @@
 """The keyboard, mouse and screen tools of a desktop session (`ui` and `computer`), driven by xdotool.
 
-Each tool is one xdotool run (several for `input_text`), chained commands where it needs more than one
+Each tool is one xdotool run (`input_text`: one per 200 characters), chained commands where it needs more than one
 step, so a click costs one process start (a few ms) and the events reach the X server in order. The
 replies are what the official SDKs read: "ok" for actions (the text is not read), JSON for
 `get_screen_size` (`{"width", "height", "dpiScalingFactor"}`) and `get_cursor_position` (`{"x", "y"}`).
@@ -23,9 +23,6 @@ digits, arrows and F-keys), mapped to the X key a desktop has for it (HOME is Su
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
-import functools
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -164,23 +161,6 @@ _ANDROID_KEYS: dict[int, str] = {
 }
 
 
-@functools.cache
-def _xlib() -> ctypes.CDLL | None:
-    try:  # libX11 comes with xdotool; it parses keysym names without a display
-        lib = ctypes.CDLL(ctypes.util.find_library("X11") or "libX11.so.6")
-    except OSError:
-        return None
-    lib.XStringToKeysym.argtypes = [ctypes.c_char_p]
-    lib.XStringToKeysym.restype = ctypes.c_ulong
-    return lib
-
-
-def _is_keysym(name: str) -> bool:
-    """Whether X knows this keysym name (xdotool would ignore one it does not know, and exit 0)."""
-    lib = _xlib()
-    return lib is not None and name.isascii() and bool(lib.XStringToKeysym(name.encode()))
-
-
 def keysym(name: str) -> str:
     """The X keysym of a key name (see the module docstring); ToolFailure if it names no key."""
     if len(name) == 1:
@@ -192,7 +172,7 @@ def keysym(name: str) -> str:
     found = _NAMED_KEYS.get(folded)
     if found is not None:
         return found
-    if _is_keysym(name):  # an X keysym name such as "KP_Enter" or "XF86AudioPlay"
+    if _keymap.is_keysym(name):  # an X keysym name such as "KP_Enter" or "XF86AudioPlay"
         return name
     raise ToolFailure(
         f"Unknown key {name!r}: use a key name such as Ctrl, Shift, Alt, Meta, Enter, Tab, Escape, "

@@ -1,4 +1,5 @@
-"""Characters off the keyboard map put onto spare keycodes before `input_text` types them.
+"""Characters off the keyboard map put onto spare keycodes before `input_text` types them (and
+`is_keysym`, which tells X keysym names for `press_keys`).
 
 xdotool types a character the keyboard map lacks (anything not ASCII on Xvfb's US map) by mapping it
 onto a spare keycode, pressing that, and mapping it back at once. The app looks the key up only when it
@@ -28,7 +29,7 @@ import weakref
 
 from ._display import Display
 
-__all__ = ["SETTLE_S", "keysym_of", "map_characters", "typed"]
+__all__ = ["SETTLE_S", "is_keysym", "keysym_of", "map_characters", "typed"]
 
 #: How long a keycode stays with a character after it was typed, before it may take another: the app
 #: reads its keys when it can, and one that is behind must still find the character there.
@@ -60,10 +61,20 @@ def _xlib() -> ctypes.CDLL:
         ctypes.POINTER(ctypes.c_ulong),
         ctypes.c_int,
     ]
+    lib.XStringToKeysym.restype, lib.XStringToKeysym.argtypes = ctypes.c_ulong, [ctypes.c_char_p]
     lib.XSync.argtypes = [p, ctypes.c_int]
     lib.XFree.argtypes = [p]
     lib.XCloseDisplay.argtypes = [p]
     return lib
+
+
+def is_keysym(name: str) -> bool:
+    """Whether X knows this keysym name (no display needed); False without libX11."""
+    try:
+        lib = _xlib()
+    except OSError:
+        return False
+    return name.isascii() and bool(lib.XStringToKeysym(name.encode()))
 
 
 def _cookie(display: Display) -> bytes:
