@@ -17,7 +17,8 @@ session's sandbox (the `shell` machinery), so pids are the ones the session's ow
   (`setsid`) in the sandbox, with the desktop's `DISPLAY`, output discarded; `.desktop` field codes
   (`%U`, `%f`, ...) are removed first, so a `start_cmd` from `get_installed_apps` starts as it is.
   After `START_SETTLE_S` it replies the processes the command started (those of its new session) as
-  `[{"pname", "pid", "cmdline"}]`. `activity` (an Android notion) is ignored.
+  `[{"pname", "pid", "cmdline"}]`; a command that has exited by then with a non-zero status (and left
+  nothing running) is a tool error with that status. `activity` (an Android notion) is ignored.
 - `stop_app_by_pid(pid)` / `stop_app_by_pname(pname)`: SIGTERM, then SIGKILL what is still there after
   `STOP_GRACE_S`; a pid or name that matches no process of the session is a tool error.
   `stop_app_by_cmd(stop_cmd)` runs the command in the session; a non-zero exit is a tool error.
@@ -150,17 +151,20 @@ def working_in(procs: list[Proc], session_root: Path) -> list[Proc]:
     return found
 
 
-async def session_processes(display: Display, *, settle_s: float = 0.0) -> list[Proc]:
-    """Every live process of the session (but the script's own shell), after `settle_s` seconds.
+async def session_processes(display: Display) -> list[Proc]:
+    """Every live process of the session (but the script's own shell).
 
     Without bubblewrap the script sees every process of the host: then only those working inside the
     session's directory count (as `sandbox._procs` finds them), so that stopping an app by name never
     reaches the server or anything else of the host."""
-    script = (f"sleep {settle_s:.3f}\n" if settle_s > 0 else "") + _LIST_SCRIPT
-    out, err, code = await run_in_session(display, script)
+    out, err, code = await run_in_session(display, _LIST_SCRIPT)
     if code != 0:
         raise ToolFailure(f"Could not list the session's processes: {err.strip() or f'exit status {code}'}")
-    procs = _parse_processes(out)
+    return _session_only(display, _parse_processes(out))
+
+
+def _session_only(display: Display, procs: list[Proc]) -> list[Proc]:
+    """`procs`, or without bubblewrap (which lists the host's) those working in the session."""
     return working_in(procs, display.session_root) if bwrap_executable() is None else procs
 
 
@@ -292,14 +296,26 @@ async def start_app(display: Display, args: dict[str, Any]) -> tuple[str, bool]:
         command = "exec " + command
     lines += [
         f"setsid /bin/sh -c {shlex.quote(command)} </dev/null >/dev/null 2>&1 &",
-        "echo $!",
+        "leader=$!",
+        f"sleep {START_SETTLE_S}",
+        # Exited already (reaped by the shell, or a zombie): `wait` gives its status, e.g. 127 for a
+        # missing program.
+        'st=; read -r st < "/proc/$leader/stat" 2>/dev/null; rest=${st##*) }',
+        'if [ -z "$st" ] || [ "${rest%% *}" = Z ]; then wait "$leader"; echo "exited $?" >&2; fi',
+        'echo "leader $leader" >&2',
+        _LIST_SCRIPT,
     ]
     out, err, code = await run_in_session(display, "\n".join(lines))
-    if code != 0 or not out.strip().isdigit():
+    facts = dict(line.split(" ", 1) for line in err.splitlines() if line.startswith(("leader ", "exited ")))
+    if code != 0 or not facts.get("leader", "").isdigit():
         raise ToolFailure(f"Could not start the app: {err.strip() or f'exit status {code}'}")
-    leader = int(out.strip())
-    started = await session_processes(display, settle_s=START_SETTLE_S)
-    return processes_reply(proc for proc in started if proc.sid == leader), False
+    leader = int(facts["leader"])
+    started = [proc for proc in _session_only(display, _parse_processes(out)) if proc.sid == leader]
+    status = int(facts.get("exited", "0"))
+    if not started and status != 0:
+        why = " (command not found)" if status == 127 else ""
+        raise ToolFailure(f"The app exited at once with status {status}{why}")
+    return processes_reply(started), False
 
 
 def _positive_pid(args: dict[str, Any]) -> int:

@@ -250,6 +250,14 @@ def test_start_app_runs_in_the_work_directory_and_strips_desktop_field_codes(
         ok(wire, desktop, "stop_app_by_pid", pid=proc["pid"])
     assert "sleep" not in ok(wire, desktop, "shell", command="ps -e -o comm=")
     assert "No such directory" in fails(wire, desktop, "start_app", start_cmd="true", work_directory="/nope")
+    assert fails(wire, desktop, "start_app", start_cmd="no-such-app") == (
+        "The app exited at once with status 127 (command not found)"
+    )
+    assert (
+        fails(wire, desktop, "start_app", start_cmd="sh -c 'exit 3'")
+        == "The app exited at once with status 3"
+    )
+    assert ok(wire, desktop, "start_app", start_cmd="true") == "[]"  # done, and nothing left running
 
 
 def test_get_installed_apps_reads_desktop_files(wire: Wire, desktop: str) -> None:
