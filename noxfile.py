@@ -91,7 +91,10 @@ def _ensure_system_packages(session: nox.Session) -> None:
     if not missing or not shutil.which("apt-get") or os.geteuid() != 0:
         return
     session.run("apt-get", "update", "-qq", external=True)
-    session.run("apt-get", "install", "-y", "-qq", *missing, external=True)
+    # noninteractive: CI has no standard input for a debconf question (xkb-data, fonts).
+    session.run(
+        "apt-get", "install", "-y", "-qq", *missing, external=True, env={"DEBIAN_FRONTEND": "noninteractive"}
+    )
 
 
 @nox.session(python=PYTHON)
