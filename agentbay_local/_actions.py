@@ -71,7 +71,7 @@ class Actions:
         if p.parse_bool(params, "VpcResource"):
             raise invalid_parameter("VpcResource", "VPC sessions are not supported by the local server.")
         labels = p.parse_labels(params) or {}
-        persistence, context_ids = p.parse_persistence(params) or (None, [])
+        persistence = p.optional(params, "PersistenceDataList")  # stored as sent
         # 0.22.3 extras: checked for type, otherwise without effect on a local session.
         p.parse_int(params, "Timeout", 0)
         p.parse_int(params, "MaxRuntime", 0)
@@ -80,6 +80,7 @@ class Actions:
         p.parse_bool(params, "LoadSkill")
         # Checked in full before anything is made; an unknown context is a Failed task, not an error.
         mounts = parse_mounts(persistence)
+        context_ids = list(dict.fromkeys(mount.context_id for mount in mounts))
         wants_desktop = image_id in desktop.DESKTOP_IMAGES
         if wants_desktop:
             missing = desktop.missing_packages()

@@ -155,40 +155,6 @@ MAX_PERSISTENCE_ITEMS = 100
 MAX_CONTEXT_NAME = 1024
 
 
-def parse_persistence(params: Params, name: str = "PersistenceDataList") -> tuple[str, list[str]] | None:
-    """The JSON list of `{"ContextId", "Path", "Policy"?}` objects, as the sent text (stored as is) and
-    the context ids it names in order without repeats; None when absent.
-
-    `ContextId` and `Path` are strings (the path non-empty); `Policy`, when present, is the SDKs'
-    JSON-in-a-string sync policy. Other keys are kept, unread.
-    """
-    value = optional(params, name)
-    if value is None:
-        return None
-    try:
-        parsed = json.loads(value)
-    except (ValueError, RecursionError):
-        raise invalid_parameter(name, f"{name} must be a JSON list; it is not valid JSON.") from None
-    if not isinstance(parsed, list):
-        raise invalid_parameter(name, f"{name} must be a JSON list, not {type(parsed).__name__}.")
-    if len(parsed) > MAX_PERSISTENCE_ITEMS:
-        raise invalid_parameter(name, f"{name} must have at most {MAX_PERSISTENCE_ITEMS} items.")
-    context_ids: dict[str, None] = {}
-    for index, item in enumerate(parsed):
-        where = f"{name} item {index}"
-        if not isinstance(item, dict):
-            raise invalid_parameter(name, f"{where} must be a JSON object, not {type(item).__name__}.")
-        context_id, path, policy = item.get("ContextId"), item.get("Path"), item.get("Policy")
-        if not isinstance(context_id, str) or not context_id:
-            raise invalid_parameter(name, f"{where} must have a ContextId that is a non-empty string.")
-        if not isinstance(path, str) or not path:
-            raise invalid_parameter(name, f"{where} must have a Path that is a non-empty string.")
-        if policy is not None and not isinstance(policy, str):
-            raise invalid_parameter(name, f"{where}: Policy must be a string (the policy as JSON).")
-        context_ids[context_id] = None
-    return value, list(context_ids)
-
-
 def parse_context_name(params: Params, name: str = "Name") -> str | None:
     """A context name, or None when absent: at most MAX_CONTEXT_NAME characters, no NUL."""
     value = optional(params, name)

@@ -163,6 +163,8 @@ def parse_mounts(value: str | None) -> list[Mount]:
         raise invalid_parameter(_FIELD, f"{_FIELD} must be a JSON list; it is not valid JSON.") from None
     if not isinstance(items, list):
         raise invalid_parameter(_FIELD, f"{_FIELD} must be a JSON list, not {type(items).__name__}.")
+    if len(items) > p.MAX_PERSISTENCE_ITEMS:
+        raise invalid_parameter(_FIELD, f"{_FIELD} must have at most {p.MAX_PERSISTENCE_ITEMS} items.")
     mounts: dict[tuple[str, str], Mount] = {}
     for index, item in enumerate(items):
         where = f"{_FIELD} item {index}"
