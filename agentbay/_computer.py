@@ -14,13 +14,10 @@ from typing import Any
 import attrs
 
 from ._exceptions import (
-    APIConnectionError,
     APIError,
-    APITimeoutError,
     InvalidInputError,
     NotFoundError,
     ServerError,
-    TransportError,
 )
 from ._types import ApiResult
 from ._wire import ToolOutput
@@ -354,15 +351,6 @@ def url_error(status: int) -> APIError:
 
 def too_big() -> ServerError:
     return ServerError(f"the screenshot URL served more than {MAX_SCREENSHOT_BYTES} bytes", action=_ACTION)
-
-
-def transport_error(exc: Exception, url: str) -> TransportError:
-    """A GET that did not complete, typed; the URL is replaced by ``<url>``."""
-    import httpx  # the facade's transport already loaded it
-
-    reason = str(exc).replace(url, "<url>") or repr(exc)
-    text = f"GET of the screenshot URL failed: {type(exc).__name__}: {reason}"
-    return APITimeoutError(text) if isinstance(exc, httpx.TimeoutException) else APIConnectionError(text)
 
 
 def check_path(path: object) -> Path:

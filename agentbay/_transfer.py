@@ -149,8 +149,14 @@ def _xml(text: str, field: str) -> str:
 
 def transport_error(exc: httpx.TransportError, method: str, remote_path: str, url: str) -> TransportError:
     """The typed error of a PUT or GET that did not complete; the URL is never quoted."""
+    return url_transport_error(exc, f"{method} of {remote_path} through the context's presigned URL", url)
+
+
+def url_transport_error(exc: httpx.TransportError, what: str, url: str) -> TransportError:
+    """The typed error of a request to a presigned URL (`what`) that did not complete. The URL is
+    replaced by ``<url>``: it is a credential until it expires."""
     reason = str(exc).replace(url, "<url>") or repr(exc)
-    text = f"{method} of {remote_path} through the context's presigned URL failed: {type(exc).__name__}: {reason}"
+    text = f"{what} failed: {type(exc).__name__}: {reason}"
     if isinstance(exc, httpx.TimeoutException):
         return APITimeoutError(text)
     return APIConnectionError(text)

@@ -21,6 +21,7 @@ from .._computer import (
 )
 from .._exceptions import CALL_FAILURES
 from .._files import BoolResult
+from .._transfer import url_transport_error
 from .._types import ApiResult
 from .._wire import ToolOutput
 
@@ -73,7 +74,7 @@ async def screenshot_image(session: AsyncSession, path: Path | None = None) -> S
                     if len(data) > computer.MAX_SCREENSHOT_BYTES:
                         raise computer.too_big()
         except httpx.TransportError as exc:
-            raise computer.transport_error(exc, shot.url) from None
+            raise url_transport_error(exc, "GET of the screenshot URL", shot.url) from None
         result = computer.image_result(bytes(data), shot.request_id, path)
     except CALL_FAILURES as exc:
         return ScreenshotImageResult.failed(exc)
