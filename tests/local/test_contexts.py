@@ -200,6 +200,8 @@ def test_contexts_survive_a_restart(state_dir: Path) -> None:
         mine = get_context(wire, "kept")
         theirs = get_context(wire, "kept", key=OTHER_KEY)
         session_id = wire.create(PersistenceDataList=persistence(mine["Id"]))
+        # The session marks the context used (LastUsedTime may move by a second): read it again.
+        mine = get_context(wire, "kept", allow_create="False")
 
     with (
         LocalServer(state_dir, api_keys=[KEY, OTHER_KEY]) as second,
