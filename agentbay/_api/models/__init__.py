@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from .get_context_info_response import GetContextInfoResponse
     from .get_context_request import GetContextRequest
     from .get_context_response import GetContextResponse
+    from .get_file_change_args import GetFileChangeArgs
     from .get_installed_apps_args import GetInstalledAppsArgs
     from .get_label_data import GetLabelData
     from .get_label_request import GetLabelRequest
@@ -75,6 +76,9 @@ if TYPE_CHECKING:
     from .move_file_args import MoveFileArgs
     from .move_mouse_args import MoveMouseArgs
     from .no_args import NoArgs
+    from .oss_env_init_args import OssEnvInitArgs
+    from .oss_object_args import OssObjectArgs
+    from .oss_url_args import OssUrlArgs
     from .path_args import PathArgs
     from .persistence_data import PersistenceData
     from .press_keys_args import PressKeysArgs
@@ -84,6 +88,8 @@ if TYPE_CHECKING:
     from .release_keys_args import ReleaseKeysArgs
     from .resize_window_args import ResizeWindowArgs
     from .response_envelope import ResponseEnvelope
+    from .run_code_args import RunCodeArgs
+    from .run_code_args_language import RunCodeArgsLanguage
     from .scroll_args import ScrollArgs
     from .scroll_args_direction import ScrollArgsDirection
     from .search_files_args import SearchFilesArgs
@@ -162,6 +168,7 @@ _MODULES = {
     "GetContextInfoResponse": ".get_context_info_response",
     "GetContextRequest": ".get_context_request",
     "GetContextResponse": ".get_context_response",
+    "GetFileChangeArgs": ".get_file_change_args",
     "GetInstalledAppsArgs": ".get_installed_apps_args",
     "GetLabelData": ".get_label_data",
     "GetLabelRequest": ".get_label_request",
@@ -186,6 +193,9 @@ _MODULES = {
     "MoveFileArgs": ".move_file_args",
     "MoveMouseArgs": ".move_mouse_args",
     "NoArgs": ".no_args",
+    "OssEnvInitArgs": ".oss_env_init_args",
+    "OssObjectArgs": ".oss_object_args",
+    "OssUrlArgs": ".oss_url_args",
     "PathArgs": ".path_args",
     "PersistenceData": ".persistence_data",
     "PressKeysArgs": ".press_keys_args",
@@ -195,6 +205,8 @@ _MODULES = {
     "ReleaseKeysArgs": ".release_keys_args",
     "ResizeWindowArgs": ".resize_window_args",
     "ResponseEnvelope": ".response_envelope",
+    "RunCodeArgs": ".run_code_args",
+    "RunCodeArgsLanguage": ".run_code_args_language",
     "ScrollArgs": ".scroll_args",
     "ScrollArgsDirection": ".scroll_args_direction",
     "SearchFilesArgs": ".search_files_args",
@@ -281,6 +293,7 @@ __all__ = (
     "GetContextInfoResponse",
     "GetContextRequest",
     "GetContextResponse",
+    "GetFileChangeArgs",
     "GetInstalledAppsArgs",
     "GetLabelData",
     "GetLabelRequest",
@@ -305,6 +318,9 @@ __all__ = (
     "MoveFileArgs",
     "MoveMouseArgs",
     "NoArgs",
+    "OssEnvInitArgs",
+    "OssObjectArgs",
+    "OssUrlArgs",
     "PathArgs",
     "PersistenceData",
     "PressKeysArgs",
@@ -314,6 +330,8 @@ __all__ = (
     "ReleaseKeysArgs",
     "ResizeWindowArgs",
     "ResponseEnvelope",
+    "RunCodeArgs",
+    "RunCodeArgsLanguage",
     "ScrollArgs",
     "ScrollArgsDirection",
     "SearchFilesArgs",
