@@ -19,6 +19,9 @@ Processes a `shell` command leaves running keep running (a session is a machine)
 `end_session(session_root)` (the session is deleted) or `end_all(sessions_dir)` (the server stops)
 kills them.
 
+`run_program(session_root, argv, timeout_s=..., stdin=..., env=..., ro_binds=...)` runs a program
+(no shell) in the session the same way, for tools built on it (`run_code`, the oss tools).
+
 Modules: `_paths` (session paths and the confinement rules), `_files` (the file tools), `_shell`
 (commands, bubblewrap), `_procs` (the processes of each session), `_utf8` (byte ranges that respect
 characters), `_args` (argument checks).
@@ -37,18 +40,29 @@ from ._args import ToolFailure
 from ._files import FILE_TOOLS
 from ._paths import SessionFS
 from ._procs import end_all, end_session
-from ._shell import SandboxWarning, bwrap_executable, check_sandbox, set_session_env
+from ._shell import (
+    MAX_OUTPUT_BYTES,
+    SandboxWarning,
+    ShellResult,
+    bwrap_executable,
+    check_sandbox,
+    run_program,
+    set_session_env,
+)
 
 __all__ = [
     "ASYNC_TOOLS",
+    "MAX_OUTPUT_BYTES",
     "TOOLS",
     "AsyncHandler",
     "Handler",
     "SandboxWarning",
+    "ShellResult",
     "bwrap_executable",
     "check_sandbox",
     "end_all",
     "end_session",
+    "run_program",
     "set_session_env",
     "shell_structured",
     "shell_structured_async",

@@ -71,6 +71,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import logging
 import os
@@ -83,11 +84,11 @@ import tempfile
 import threading
 import time
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from . import _procs, _utf8
 from ._args import ToolFailure, get_int, get_str
@@ -102,6 +103,7 @@ __all__ = [
     "bwrap_executable",
     "check_sandbox",
     "run_command",
+    "run_program",
     "set_session_env",
     "shell",
     "shell_async",
@@ -184,8 +186,9 @@ _probe_problem = "bwrap (bubblewrap) is not installed"
 _fallback_warned = False
 
 
-def _mounts(fs: SessionFS) -> list[str]:
-    """bwrap's options for the sandbox's file system: the read-only system, the session's trees."""
+def _mounts(fs: SessionFS, ro_binds: Sequence[str] = ()) -> list[str]:
+    """bwrap's options for the sandbox's file system: the read-only system, the session's trees, and
+    `ro_binds` (host paths, seen read-only at the same path: the server's own files a program needs)."""
     argv: list[str] = []
     for directory in _SYSTEM_DIRS:
         if os.path.islink(directory):
@@ -196,7 +199,10 @@ def _mounts(fs: SessionFS) -> list[str]:
     resolv = os.path.realpath("/etc/resolv.conf")
     if not resolv.startswith(("/etc/", "/usr/")) and os.path.isfile(resolv):
         argv += ["--ro-bind", resolv, resolv]
-    return [*argv, "--proc", "/proc", "--dev", "/dev", "--bind", fs.home, HOME, "--bind", fs.tmp, TMP]
+    argv += ["--proc", "/proc", "--dev", "/dev", "--bind", fs.home, HOME, "--bind", fs.tmp, TMP]
+    for path in ro_binds:
+        argv += ["--ro-bind", path, path]
+    return argv
 
 
 def _user_options() -> list[str]:
@@ -235,13 +241,15 @@ def _command_argv(
     bwrap: str,
     fs: SessionFS,
     cwd: str,
-    command: str,
+    program: Sequence[str],
     *,
     namespaces: tuple[int | None, int | None, int],
     info_fd: int,
+    ro_binds: Sequence[str] = (),
 ) -> list[str]:
-    """One command, in the session's user and PID namespaces (`SessionNamespace.join_fds`) and a mount
-    namespace of its own (the same binds: the same files), the others unshared as by --unshare-all."""
+    """One program (`/bin/sh -c <command>` for `shell`), in the session's user and PID namespaces
+    (`SessionNamespace.join_fds`) and a mount namespace of its own (the same binds: the same files,
+    plus `ro_binds`), the others unshared as by --unshare-all."""
     userns, userns2, pidns = namespaces
     argv = [bwrap]
     if userns is not None:
@@ -249,8 +257,8 @@ def _command_argv(
     if userns2 is not None:
         argv += ["--userns2", str(userns2)]
     argv += ["--pidns", str(pidns), "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try", "--new-session"]
-    argv += _mounts(fs)
-    return [*argv, "--info-fd", str(info_fd), "--chdir", cwd, "--", "/bin/sh", "-c", command]
+    argv += _mounts(fs, ro_binds)
+    return [*argv, "--info-fd", str(info_fd), "--chdir", cwd, "--", *program]
 
 
 def _start_namespace(bwrap: str, fs: SessionFS) -> _procs.SessionNamespace:
@@ -312,10 +320,14 @@ def _start_in(
     bwrap: str,
     fs: SessionFS,
     cwd: str,
-    command: str,
+    program: Sequence[str],
     env: dict[str, str],
+    *,
+    ro_binds: Sequence[str] = (),
+    stdin: bool = False,
 ) -> tuple[subprocess.Popen[bytes], _Report]:
-    """Start `command` in the session's namespace: the process (bwrap) and its info report."""
+    """Start `program` in the session's namespace: the process (bwrap) and its info report. `stdin`:
+    whether the program's stdin is a pipe (`proc.stdin`) rather than /dev/null."""
     try:
         namespaces = namespace.join_fds()
     except ProcessLookupError:
@@ -323,8 +335,10 @@ def _start_in(
     info_read, info_write = os.pipe()
     fds = tuple(fd for fd in (*namespaces, info_write) if fd is not None)
     try:
-        argv = _command_argv(bwrap, fs, cwd, command, namespaces=namespaces, info_fd=info_write)
-        proc = _start_command(argv, env, fs.home, fds)
+        argv = _command_argv(
+            bwrap, fs, cwd, program, namespaces=namespaces, info_fd=info_write, ro_binds=ro_binds
+        )
+        proc = _start_command(argv, env, fs.home, fds, stdin=stdin)
     except BaseException:
         os.close(info_read)
         raise
@@ -342,7 +356,8 @@ def _probe(bwrap: str) -> str | None:
             namespace = _start_namespace(bwrap, fs)
             try:
                 check = "test -d /home/wuying && test -d /tmp && test $$ != 1"
-                proc, report = _start_in(namespace, bwrap, fs, HOME, check, {"PATH": BASE_PATH})
+                program = ["/bin/sh", "-c", check]
+                proc, report = _start_in(namespace, bwrap, fs, HOME, program, {"PATH": BASE_PATH})
                 done = asyncio.run(_collect(proc, _PROBE_TIMEOUT_S, report=report))
             finally:
                 namespace.close()
@@ -484,12 +499,18 @@ class _Report:
 
 
 def _spawn(
-    argv: list[str], env: dict[str, str], cwd: str, pass_fds: tuple[int, ...] = ()
+    argv: list[str],
+    env: dict[str, str],
+    cwd: str,
+    pass_fds: tuple[int, ...] = (),
+    *,
+    stdin: bool = False,
 ) -> subprocess.Popen[bytes]:
-    """Start `argv` as the leader of a new session (so of a new process group), output piped."""
+    """Start `argv` as the leader of a new session (so of a new process group), output piped; its
+    stdin is a pipe if `stdin` (fed by `_collect`), else /dev/null (a command reading it gets EOF)."""
     return subprocess.Popen(
         argv,
-        stdin=subprocess.DEVNULL,
+        stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=env,
@@ -498,6 +519,46 @@ def _spawn(
         close_fds=True,
         pass_fds=pass_fds,
     )
+
+
+class _Feed:
+    """A program's stdin pipe, written by the event loop as the program reads it, then closed: a
+    program that reads nothing never blocks the server, and a program that exits early (EPIPE) ends
+    the feed quietly."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, pipe: IO[bytes], data: bytes) -> None:
+        self._loop = loop
+        self._pipe: IO[bytes] | None = pipe
+        self._data = memoryview(data)
+        self._fd = pipe.fileno()
+        if data:
+            os.set_blocking(self._fd, False)
+            loop.add_writer(self._fd, self._write)
+            self._writing = True
+        else:
+            self._writing = False
+            self.close()
+
+    def _write(self) -> None:
+        try:
+            written = os.write(self._fd, self._data[:_READ_CHUNK])
+        except BlockingIOError:
+            return
+        except OSError:  # EPIPE: the program closed its stdin or exited; the rest is not wanted
+            written = len(self._data)
+        self._data = self._data[written:]
+        if not self._data:
+            self.close()
+
+    def close(self) -> None:
+        if self._writing:
+            self._loop.remove_writer(self._fd)
+            self._writing = False
+        if self._pipe is not None:
+            with contextlib.suppress(OSError):
+                self._pipe.close()
+            self._pipe = None
+        self._data = memoryview(b"")
 
 
 class _Exit:
@@ -620,13 +681,15 @@ async def _collect(
     timeout_s: float,
     cap: int | None = None,
     report: _Report | None = None,
+    stdin: bytes = b"",
 ) -> ShellResult:
     """Capture `proc`'s output until it exits (plus a short drain), killing its group on timeout.
 
     Nothing blocks: the pipes are read by the event loop and the exit is awaited, so a waiting command
     holds no thread. `report` is bwrap's info pipe for a sandboxed command: the shell inside runs in a
     process group of its own (bwrap's --new-session), named by the pid reported there, and a timeout
-    kills that group too. Processes left running are not waited for (nor killed).
+    kills that group too. Processes left running are not waited for (nor killed). If `proc` has a
+    stdin pipe, `stdin` is written to it as the program reads, then it is closed (EOF).
     """
     assert proc.stdout is not None and proc.stderr is not None
     loop = asyncio.get_running_loop()
@@ -635,6 +698,7 @@ async def _collect(
     streams = (proc.stdout.fileno(), proc.stderr.fileno())
     readers = _Readers(loop)
     exit_ = _Exit(loop, proc.pid)
+    feed = _Feed(loop, proc.stdin, stdin) if proc.stdin is not None else None
     timed_out = False
     try:
         readers.add_stream(streams[0], out)
@@ -657,6 +721,8 @@ async def _collect(
             _kill_group(proc.pid)
     finally:
         readers.close()
+        if feed is not None:
+            feed.close()
         if not exit_.has_exited():
             _kill_group(proc.pid)
         exit_.close()
@@ -727,8 +793,29 @@ def _start(session_root: Path, args: dict[str, Any]) -> _Started:
         raise ToolFailure("Argument 'timeout_ms' must be a positive number of milliseconds")
     timeout_ms = min(timeout_ms, MAX_TIMEOUT_MS)
     envs = _parse_envs(args)
+    proc, report = _launch(session_root, ["/bin/sh", "-c", command], get_str(args, "cwd", default=HOME), envs)
+    return _Started(proc, report, timeout_ms)
+
+
+def _launch(
+    session_root: Path,
+    program: Sequence[str],
+    cwd: str,
+    envs: Mapping[str, str],
+    *,
+    ro_binds: Sequence[str] = (),
+    stdin: bool = False,
+) -> tuple[subprocess.Popen[bytes], _Report | None]:
+    """Start `program` in the session (its sandbox, started if it has none yet; or the host fallback),
+    tracked, with the session's environment and `envs` on top, in the session directory `cwd`.
+
+    Blocking but short (file checks, a fork, a new sandbox's setup): run in `_STARTER`'s threads.
+    """
+    for path in ro_binds:
+        if not os.path.exists(path):  # bwrap would fail with a less clear message
+            raise ToolFailure(f"Could not start the program: {path} does not exist on the server")
     fs = SessionFS.open(session_root)
-    workdir = resolve(fs, get_str(args, "cwd", default=HOME))
+    workdir = resolve(fs, cwd)
     if not os.path.isdir(workdir.host_path) or os.path.islink(workdir.host_path):
         raise ToolFailure(f"Not a directory: {display(workdir.shown)} (argument 'cwd')")
 
@@ -739,16 +826,60 @@ def _start(session_root: Path, args: dict[str, Any]) -> _Started:
         _warn_fallback()
         env.update(HOME=fs.home, TMPDIR=fs.tmp)
         env.update(envs)
+        # Not isolated: the host's files are all visible, `ro_binds` included (and writable if the
+        # host lets the server write them).
         with _procs.starting(session_root) as start:
-            proc = _start_command(["/bin/sh", "-c", command], env, workdir.host_path)
+            proc = _start_command(list(program), env, workdir.host_path, stdin=stdin)
             start.add_group(proc.pid)  # under the session's hold: a deletion finds the group
-        return _Started(proc, None, timeout_ms)
+        return proc, None
     env.update(envs)
     with _procs.starting(session_root, lambda: _start_namespace(bwrap, fs)) as start:
         assert start.namespace is not None
         # The resolved, symlink-free session path: inside the sandbox it names the directory checked.
-        proc, report = _start_in(start.namespace, bwrap, fs, workdir.session_path, command, env)
-    return _Started(proc, report, timeout_ms)
+        return _start_in(
+            start.namespace, bwrap, fs, workdir.session_path, program, env, ro_binds=ro_binds, stdin=stdin
+        )
+
+
+async def run_program(
+    session_root: Path,
+    argv: Sequence[str],
+    *,
+    timeout_s: float,
+    stdin: bytes = b"",
+    env: Mapping[str, str] | None = None,
+    cwd: str = HOME,
+    ro_binds: Sequence[str] = (),
+) -> ShellResult:
+    """Run `argv` (no shell) in the session exactly as `shell` runs a command: in its sandbox (same
+    namespaces, user and session environment such as DISPLAY, `env` on top), tracked so that the
+    session's deletion kills it, its output captured and capped as `shell`'s, and its process group
+    killed after `timeout_s` (`result.timed_out`). `stdin` is written to its stdin, which is then
+    closed (empty: /dev/null). `ro_binds` are host paths (absolute, existing) that the program sees
+    read-only at the same path, e.g. the server's own libraries; without bubblewrap the program runs
+    on the host (with `shell`'s `SandboxWarning`) and sees them anyway. `cwd` is a session path.
+
+    Raises `ToolFailure` when the program cannot start (the session was deleted, no such program,
+    `cwd` is not a directory) and ValueError for arguments a caller should never pass.
+    """
+    if not argv or any(not part or "\x00" in part for part in argv):
+        raise ValueError("argv must be non-empty strings without null bytes")
+    if not timeout_s > 0:
+        raise ValueError("timeout_s must be positive")
+    if not all(os.path.isabs(path) for path in ro_binds):
+        raise ValueError(f"ro_binds must be absolute host paths: {list(ro_binds)!r}")
+    envs = dict(env or {})
+    for name, value in envs.items():
+        if not _ENV_NAME.match(name) or "\x00" in value:
+            raise ValueError(f"invalid environment variable: {name!r}")
+    loop = asyncio.get_running_loop()
+    proc, report = await loop.run_in_executor(
+        _STARTER,
+        functools.partial(
+            _launch, session_root, list(argv), cwd, envs, ro_binds=tuple(ro_binds), stdin=bool(stdin)
+        ),
+    )
+    return await _collect(proc, timeout_s, report=report, stdin=stdin)
 
 
 async def _execute(session_root: Path, args: dict[str, Any]) -> tuple[ShellResult, int]:
@@ -758,10 +889,10 @@ async def _execute(session_root: Path, args: dict[str, Any]) -> tuple[ShellResul
 
 
 def _start_command(
-    argv: list[str], env: dict[str, str], cwd: str, pass_fds: tuple[int, ...] = ()
+    argv: list[str], env: dict[str, str], cwd: str, pass_fds: tuple[int, ...] = (), *, stdin: bool = False
 ) -> subprocess.Popen[bytes]:
     try:
-        return _spawn(argv, env, cwd, pass_fds)
+        return _spawn(argv, env, cwd, pass_fds, stdin=stdin)
     except OSError as error:
         raise ToolFailure(f"Could not start the command: {os.strerror(error.errno or 0)}") from None
 

@@ -1096,11 +1096,11 @@ def test_a_deletion_while_a_command_starts_kills_what_it_starts(
     ender = threading.Thread(target=end_session, args=(root,))
     original = _shell._start_command
 
-    def start_while_ending(*args: Any) -> Any:
+    def start_while_ending(*args: Any, **options: Any) -> Any:
         ender.start()
         time.sleep(0.2)
         assert ender.is_alive()  # the deletion waits for the command to have started...
-        return original(*args)
+        return original(*args, **options)
 
     monkeypatch.setattr(_shell, "_start_command", start_while_ending)
     shell(root, f"setsid sleep {marker} >/dev/null 2>&1 & echo started")
