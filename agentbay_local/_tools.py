@@ -26,8 +26,11 @@ from typing import Any
 import yaml  # type: ignore[import-untyped, unused-ignore]  # types-PyYAML is not a dependency
 from starlette.concurrency import run_in_threadpool
 
+from .code import CODE_TOOLS
 from .desktop import DESKTOP_TOOLS
+from .oss import OSS_TOOLS
 from .sandbox import ASYNC_TOOLS, TOOLS, shell_structured_async
+from .watch import WATCH_TOOLS
 
 #: A tool implementation: (the session's directory, the parsed Args object) -> (text, is_error).
 #: A plain function runs in a worker thread, so it may block (a file read); a coroutine function runs
@@ -35,15 +38,22 @@ from .sandbox import ASYNC_TOOLS, TOOLS, shell_structured_async
 ToolHandler = Callable[[Path, dict[str, Any]], tuple[str, bool] | Awaitable[tuple[str, bool]]]
 
 #: The tools this server implements, by name. Filled by the modules that implement them.
-TOOL_HANDLERS: dict[str, ToolHandler] = {**TOOLS, **ASYNC_TOOLS, **DESKTOP_TOOLS}
+TOOL_HANDLERS: dict[str, ToolHandler] = {
+    **TOOLS,
+    **ASYNC_TOOLS,
+    **DESKTOP_TOOLS,
+    **CODE_TOOLS,
+    **WATCH_TOOLS,
+    **OSS_TOOLS,
+}
 
 #: Handlers with a variant that replies in a structured form, for clients that parse it: `shell`'s
 #: JSON `{"stdout", "stderr", "exit_code", ...}` (see `sandbox._shell`). By identity, so that a handler
 #: put in `TOOL_HANDLERS` in their place is called as it is.
 STRUCTURED_VARIANTS: dict[ToolHandler, ToolHandler] = {ASYNC_TOOLS["shell"]: shell_structured_async}
 
-#: The tools that are commands, which the bounds below count.
-COMMAND_TOOLS = frozenset({"shell"})
+#: The tools that are commands, which the bounds below count (a program run by `run_code` is one).
+COMMAND_TOOLS = frozenset({"shell", "run_code"})
 #: How many commands may run at once in one session, and for one API key (read when a server starts).
 MAX_COMMANDS_PER_SESSION = 16
 MAX_COMMANDS_PER_KEY = 128
