@@ -79,6 +79,7 @@ if TYPE_CHECKING:
     from ._async._application import AsyncApplicationManager
     from ._async._computer import AsyncComputer
     from ._async._contexts import AsyncContextService
+    from ._async._oss import AsyncOss
     from ._async._session_context import AsyncSessionContext
     from ._async._ui import AsyncUI
     from ._async._window import AsyncWindowManager
@@ -119,9 +120,11 @@ if TYPE_CHECKING:
         ContextResult,
         FileUrlResult,
     )
+    from ._oss import OSSClientResult, OSSDownloadResult, OSSUploadResult
     from ._sync._application import ApplicationManager
     from ._sync._computer import Computer
     from ._sync._contexts import ContextService
+    from ._sync._oss import Oss
     from ._sync._session_context import SessionContext
     from ._sync._ui import UI
     from ._sync._window import WindowManager
@@ -160,6 +163,12 @@ _LAZY = {
     "WindowInfoResult": "._window",
     "WindowListResult": "._window",
     "WindowManager": "._sync._window",
+    # Object storage (session.oss) loads on first use as well.
+    "AsyncOss": "._async._oss",
+    "OSSClientResult": "._oss",
+    "OSSDownloadResult": "._oss",
+    "OSSUploadResult": "._oss",
+    "Oss": "._sync._oss",
     "AsyncContextService": "._async._contexts",
     "AsyncSessionContext": "._async._session_context",
     "BWList": "._context_sync",
@@ -206,6 +215,7 @@ __all__ = [  # noqa: RUF022 - plain sorted (`UI` is no constant), as test_parity
     "AsyncComputer",
     "AsyncContextService",
     "AsyncFileSystem",
+    "AsyncOss",
     "AsyncSession",
     "AsyncSessionContext",
     "AsyncUI",
@@ -262,7 +272,11 @@ __all__ = [  # noqa: RUF022 - plain sorted (`UI` is no constant), as test_parity
     "NoSuchFileError",
     "NonZeroExitError",
     "NotFoundError",
+    "OSSClientResult",
+    "OSSDownloadResult",
+    "OSSUploadResult",
     "OperationResult",
+    "Oss",
     "Process",
     "ProcessListResult",
     "RateLimitError",

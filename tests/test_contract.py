@@ -147,6 +147,12 @@ def scenario(bay: Any, fake: FakeService, tmp: Path) -> None:
     computer.get_screen_size()
     computer.get_cursor_position()
     computer.screenshot_bytes()
+    oss = session.oss
+    oss.env_init("AK", "SK-0123456789", None, "http://127.0.0.1:9000", "cn-hangzhou")
+    oss.upload("bucket", "dir/a.txt", "/home/wuying/a.txt")
+    oss.upload_anonymous("http://127.0.0.1:9000/bucket/a.txt?Signature=x", "/home/wuying/a.txt")
+    oss.download("bucket", "dir/a.txt", "/home/wuying/b.txt")
+    oss.download_anonymous("http://127.0.0.1:9000/bucket/a.txt?Signature=y", "/home/wuying/c.txt")
     fake.reply("GetLabel", {"Code": "InternalError", "Message": "retry me"}, status=500)
     session.get_labels()
     bay.create(CreateSessionParams(context_syncs=[ContextSync.new("SdkCtx-1", "/d", SyncPolicy())]))
@@ -162,9 +168,8 @@ PENDING: set[str] = set()
 # Desktop tools (issue 9) in the spec whose facade methods are being written: G1 removes
 # application/window tools, G2 the ui/computer ones, as the scenario reaches each.
 PENDING_TOOLS: set[str] = set()
-# Issue 10's tools, in the spec before their facade methods: O1 removes the oss_* tools, O5 run_code,
-# O2 get_file_change, as the scenario reaches each.
-PENDING_TOOLS |= {"oss_env_init", "oss_upload", "oss_upload_annon", "oss_download", "oss_download_annon"}
+# Issue 10's tools in the spec before their facade methods: O5 removes run_code, O2 get_file_change,
+# as the scenario reaches each.
 PENDING_TOOLS |= {"run_code", "get_file_change"}
 
 
@@ -512,6 +517,20 @@ UI_COMPUTER_CALLS: dict[tuple[str, str], Call] = {
     ("get_cursor_position", "computer.get_cursor_position"): _computer("get_cursor_position"),
 }
 TOOL_CALLS.update(UI_COMPUTER_CALLS)
+
+
+def _oss(method: str) -> Call:
+    return lambda bay, fake, form: getattr(attach(bay, form["SessionId"]).oss, method)(**_args(form))
+
+
+OSS_CALLS: dict[tuple[str, str], Call] = {
+    ("oss_env_init", "oss.env_init"): _oss("env_init"),
+    ("oss_upload", "oss.upload"): _oss("upload"),
+    ("oss_upload_annon", "oss.upload_anonymous"): _oss("upload_anonymous"),
+    ("oss_download", "oss.download"): _oss("download"),
+    ("oss_download_annon", "oss.download_anonymous"): _oss("download_anonymous"),
+}
+TOOL_CALLS.update(OSS_CALLS)
 CALLS.update({(f"CallMcpTool:{tool}", call): fn for (tool, call), fn in TOOL_CALLS.items()})
 
 
@@ -704,6 +723,11 @@ def check_tool_result(tool: str, sdk_call: str, result: Any, text: str, example:
     official = example["sdk_result"]
     if (tool, sdk_call) in UI_COMPUTER_CALLS:
         check_ui_computer_result(tool, result, text, official)
+        return
+    if (tool, sdk_call) in OSS_CALLS:
+        assert result.success and result.request_id == official["request_id"]
+        field = "client_config" if tool == "oss_env_init" else "content"
+        assert getattr(result, field) == text == official[field]
         return
     if sdk_call == "session.call_mcp_tool(shell)":
         assert result.text == text

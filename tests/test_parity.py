@@ -22,6 +22,7 @@ PAIRS = [
     (agentbay.WindowManager, agentbay.AsyncWindowManager),
     (agentbay.UI, agentbay.AsyncUI),
     (agentbay.Computer, agentbay.AsyncComputer),
+    (agentbay.Oss, agentbay.AsyncOss),
 ]
 
 

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from ._application import AsyncApplicationManager
     from ._client import AsyncAgentBay
     from ._computer import AsyncComputer
+    from ._oss import AsyncOss
     from ._session_context import AsyncSessionContext
     from ._ui import AsyncUI
     from ._window import AsyncWindowManager
@@ -58,6 +59,7 @@ class AsyncSession:
         self._computer: AsyncComputer | None = None
         self._application: AsyncApplicationManager | None = None
         self._window: AsyncWindowManager | None = None
+        self._oss: AsyncOss | None = None
 
     def __repr__(self) -> str:
         state = ", deleted" if self._deleted else ""
@@ -146,6 +148,16 @@ class AsyncSession:
 
             self._computer = AsyncComputer(self)
         return self._computer
+
+    @property
+    def oss(self) -> AsyncOss:
+        """Object storage from inside the session: `env_init` with credentials, then `upload` /
+        `download` of session files; `upload_anonymous` / `download_anonymous` to a signed URL."""
+        if self._oss is None:
+            from ._oss import AsyncOss  # on first use: most programs never touch object storage
+
+            self._oss = AsyncOss(self)
+        return self._oss
 
     @property
     def deleted(self) -> bool:

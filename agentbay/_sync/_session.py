@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from ._application import ApplicationManager
     from ._client import AgentBay
     from ._computer import Computer
+    from ._oss import Oss
     from ._session_context import SessionContext
     from ._ui import UI
     from ._window import WindowManager
@@ -59,6 +60,7 @@ class Session:
         self._computer: Computer | None = None
         self._application: ApplicationManager | None = None
         self._window: WindowManager | None = None
+        self._oss: Oss | None = None
 
     def __repr__(self) -> str:
         state = ", deleted" if self._deleted else ""
@@ -147,6 +149,16 @@ class Session:
 
             self._computer = Computer(self)
         return self._computer
+
+    @property
+    def oss(self) -> Oss:
+        """Object storage from inside the session: `env_init` with credentials, then `upload` /
+        `download` of session files; `upload_anonymous` / `download_anonymous` to a signed URL."""
+        if self._oss is None:
+            from ._oss import Oss  # on first use: most programs never touch object storage
+
+            self._oss = Oss(self)
+        return self._oss
 
     @property
     def deleted(self) -> bool:

@@ -252,8 +252,14 @@ class Transport:
         return op.parse(status, self._redact.content(content), headers)  # raises, scrubbed
 
     def redact(self, text: str) -> str:
-        """`text` with every form of the API key replaced by ``***``: for errors built from a reply."""
+        """`text` with every form of the API key (and of the added secrets) replaced by ``***``: for
+        errors built from a reply."""
         return self._redact.text(text)
+
+    def add_secret(self, secret: str) -> None:
+        """Scrub `secret` (a credential the user hands a tool) like the API key from now on, in this
+        transport and every one `with_options` made of it or it was made from (they share the scrubber)."""
+        self._redact.add(secret)
 
     def _chain(self, error: AgentBayError, exc: BaseException) -> None:
         # The httpx error explains the failure in tracebacks, unless its text quotes the key (h11 may
