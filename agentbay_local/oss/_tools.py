@@ -25,7 +25,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from ..sandbox import bwrap_executable, run_program
+from ..sandbox import _shell, run_program
 from ..sandbox._args import ToolFailure, get_str
 from ..sandbox._paths import HOME, SessionFS, display, resolve
 from . import _config
@@ -143,7 +143,7 @@ def _session_path(session_root: Path, raw: str) -> tuple[str, str]:
     if "\x00" in raw:
         raise ToolFailure("Argument 'path' contains a null byte")
     shown = raw if raw.startswith("/") else f"{HOME}/{raw}"
-    if bwrap_executable() is not None:
+    if _shell.bwrap_executable() is not None:
         return shown, shown
     return resolve(SessionFS.open(session_root), raw).host_path, shown
 
