@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from starlette.concurrency import run_in_threadpool
 
 from . import _params as p
-from . import desktop
+from . import desktop, watch
 from ._call import Call, Reply
 from ._errors import ApiError, invalid_parameter, session_not_found
 from ._store import RUNNING, SessionRow, SessionSummary, Store
@@ -125,6 +125,7 @@ class Actions:
             raise session_not_found()
         # Its processes first, then the uploads of its auto-upload mounts (bounded), then its files.
         await run_in_threadpool(end_session, self.store.session_dir(session_id))
+        await run_in_threadpool(watch.end_session, self.store.session_dir(session_id))
         await run_in_threadpool(desktop.stop, self.store.session_dir(session_id))
         await self.sync.before_release(call.owner, session_id)
         await run_in_threadpool(self._remove, session_id)

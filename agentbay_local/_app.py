@@ -36,7 +36,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import Scope
 
-from . import desktop
+from . import desktop, watch
 from ._actions import ACTIONS, Actions, Call
 from ._call import Handler
 from ._errors import (
@@ -179,6 +179,7 @@ class LocalService:
         self._closed = True
         try:
             end_all(self.store.sessions_dir)
+            watch.end_all(self.store.sessions_dir)
             desktop.stop_all(self.store.sessions_dir)
         finally:
             self.store.close()
