@@ -67,6 +67,8 @@ from ._types import (
     SessionSummary,
 )
 from ._version import __version__
+from ._watch import FileChangeEvent, FileChangeResult, FileChangeType
+from ._watchers import AsyncDirectoryWatcher, DirectoryWatcher
 
 if TYPE_CHECKING:
     from ._application import (
@@ -214,6 +216,7 @@ __all__ = [  # noqa: RUF022 - plain sorted (`UI` is no constant), as test_parity
     "AsyncCommand",
     "AsyncComputer",
     "AsyncContextService",
+    "AsyncDirectoryWatcher",
     "AsyncFileSystem",
     "AsyncOss",
     "AsyncSession",
@@ -247,9 +250,13 @@ __all__ = [  # noqa: RUF022 - plain sorted (`UI` is no constant), as test_parity
     "DeleteResult",
     "DirectoryEntry",
     "DirectoryListResult",
+    "DirectoryWatcher",
     "DownloadPolicy",
     "DownloadStrategy",
     "ExtractPolicy",
+    "FileChangeEvent",
+    "FileChangeResult",
+    "FileChangeType",
     "FileContentResult",
     "FileInfo",
     "FileInfoResult",

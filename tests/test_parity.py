@@ -23,10 +23,11 @@ PAIRS = [
     (agentbay.UI, agentbay.AsyncUI),
     (agentbay.Computer, agentbay.AsyncComputer),
     (agentbay.Oss, agentbay.AsyncOss),
+    (agentbay.Code, agentbay.AsyncCode),
 ]
 
 
-SYNC_IN_BOTH = {"with_options"}  # no I/O: a plain method in the async client too
+SYNC_IN_BOTH = {"with_options", "watch_directory"}  # no I/O: a plain method in the async client too
 
 
 def public(cls: type) -> dict[str, object]:

@@ -7,6 +7,7 @@ import codecs
 import contextlib
 import io
 import os
+import threading
 from collections import abc
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -16,6 +17,7 @@ import httpx
 
 from .. import _files as files
 from .. import _transfer as transfer
+from .. import _watch as watch
 from .._exceptions import CALL_FAILURES, AgentBayError, ContextSyncError, InvalidInputError, ToolError
 from .._files import (
     BinaryFileContentResult,
@@ -32,6 +34,8 @@ from .._pipeline import AsyncPipeline
 from .._transfer import TransferContext, Via
 from .._types import ApiResult
 from .._validate import check_non_empty
+from .._watch import FileChangeResult
+from .._watchers import AsyncDirectoryWatcher, WatchCallback
 from .._wire import ToolOutput
 
 if TYPE_CHECKING:
@@ -383,6 +387,47 @@ class AsyncFileSystem:
             partial.unlink(missing_ok=True)
             raise
         return FileTransferResult(request_id=request_id, size=counter.done)
+
+    # ---- directory watching (see `_watchers`) ---------------------------------------------------
+
+    async def _get_file_change(self, path: str) -> FileChangeResult:
+        """One poll of ``get_file_change``: the changes under the directory `path` since the previous
+        poll of the same path in this session (the first poll starts the watch and has none). Private,
+        as in the official SDK: `watch_directory` is the way to watch."""
+        return await self._query(watch.TOOL, files.path_args(path), watch.change_result, FileChangeResult)
+
+    def watch_directory(
+        self,
+        path: str,
+        callback: WatchCallback | None = None,
+        interval: float = watch.DEFAULT_INTERVAL,
+        stop_event: threading.Event | None = None,
+    ) -> AsyncDirectoryWatcher:
+        """A watcher of the directory `path` and everything below it, polling every `interval` seconds.
+
+        Returned not started. It reports `FileChangeEvent`s (``create``, ``modify``: one per completed
+        write, ``delete``) as lists, one per poll that has any: to `callback`, once started, or to the
+        caller that iterates it. The changes reported are those after the first poll (which arms the
+        watch). A failed poll is logged and retried; the end of the session ends the watcher. One
+        watcher per path and session: two would share the service's per-path cursor and split the events.
+
+        How to run the `AsyncDirectoryWatcher` returned: see its class docstring. In the sync client
+        it is a daemon `threading.Thread` with `stop_event` and `ready_event`, as the official SDK's:
+        ``start()``, then ``stop_event.set()`` or ``stop()``. In the async client it is an async
+        iterator of event lists, or a task started and stopped with ``await``. Both are also (async)
+        context managers that start the watcher and stop it.
+
+        Raises:
+            InvalidInputError: `path` is empty, `interval` is not a positive number, or `callback` is
+                not callable.
+            SessionClosedError: The session was deleted.
+        """
+        path = check_non_empty(path, "path")
+        interval = watch.check_interval(interval)
+        if callback is not None and not callable(callback):
+            raise InvalidInputError(f"Expected a callable for `callback`, got {type(callback).__name__}")
+        self._session._check_open()
+        return AsyncDirectoryWatcher(self, path, callback, interval, stop_event)
 
     # ---- the URL path (see `_transfer`) ----------------------------------------------------------
 
