@@ -83,7 +83,9 @@ def _open_for_reading(path: str, shown: str) -> IO[bytes]:
 def _download_target(path: str, shown: str, key: str) -> tuple[str, str]:
     """Where a download goes: `path`, or `path/<last part of the key>` when it is a directory."""
     if os.path.isdir(path):
-        name = key.rstrip("/").rsplit("/", 1)[-1] or "object"
+        name = key.rstrip("/").rsplit("/", 1)[-1]
+        if name in ("", ".", ".."):
+            name = "object"
         return os.path.join(path, name), os.path.join(shown, name)
     return path, shown
 
@@ -206,7 +208,9 @@ def download(request: dict[str, Any]) -> str:
                 for chunk in iter(lambda: result.read(_CHUNK), b""):
                     out.write(chunk)
             else:
-                oss2.utils.copyfileobj_and_verify(result, out, result.content_length, result.request_id)
+                oss2.utils.copyfileobj_and_verify(
+                    result, out, result.content_length, chunk_size=_CHUNK, request_id=result.request_id
+                )
             if bucket.enable_crc:
                 oss2.utils.check_crc("get", result.client_crc, result.server_crc, result.request_id)
         except oss2.exceptions.OssError as error:
@@ -221,7 +225,7 @@ def download(request: dict[str, Any]) -> str:
 
 def _http_failure(response: Any) -> Failure:
     body = response.raw.read(_BODY_EXCERPT * 4, decode_content=True)[: _BODY_EXCERPT * 4]
-    excerpt = body.decode("utf-8", "replace").strip()[:_BODY_EXCERPT]
+    excerpt = " ".join(body.decode("utf-8", "replace").split())[:_BODY_EXCERPT]
     reason = f" {response.reason}" if response.reason else ""
     return Failure(f"HTTP {response.status_code}{reason}" + (f": {excerpt}" if excerpt else ""))
 
@@ -259,7 +263,7 @@ def get_url(request: dict[str, Any]) -> str:
     with response:
         if not 200 <= response.status_code < 300:
             raise _http_failure(response)
-        name = request["url"].split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+        name = urllib.parse.unquote(urllib.parse.urlsplit(request["url"]).path).rsplit("/", 1)[-1]
         path, shown = _download_target(path, shown, name)
 
         def copy(out: IO[bytes]) -> None:
