@@ -79,12 +79,14 @@ if TYPE_CHECKING:
         ProcessListResult,
     )
     from ._async._application import AsyncApplicationManager
+    from ._async._code import AsyncCode
     from ._async._computer import AsyncComputer
     from ._async._contexts import AsyncContextService
     from ._async._oss import AsyncOss
     from ._async._session_context import AsyncSessionContext
     from ._async._ui import AsyncUI
     from ._async._window import AsyncWindowManager
+    from ._code import CodeExecutionResult, ExecutionResult
     from ._computer import (
         CursorPositionResult,
         Key,
@@ -124,6 +126,7 @@ if TYPE_CHECKING:
     )
     from ._oss import OSSClientResult, OSSDownloadResult, OSSUploadResult
     from ._sync._application import ApplicationManager
+    from ._sync._code import Code
     from ._sync._computer import Computer
     from ._sync._contexts import ContextService
     from ._sync._oss import Oss
@@ -171,6 +174,11 @@ _LAZY = {
     "OSSDownloadResult": "._oss",
     "OSSUploadResult": "._oss",
     "Oss": "._sync._oss",
+    # Code execution (session.code) loads on first use as well.
+    "AsyncCode": "._async._code",
+    "Code": "._sync._code",
+    "CodeExecutionResult": "._code",
+    "ExecutionResult": "._code",
     "AsyncContextService": "._async._contexts",
     "AsyncSessionContext": "._async._session_context",
     "BWList": "._context_sync",
@@ -213,6 +221,7 @@ __all__ = [  # noqa: RUF022 - plain sorted (`UI` is no constant), as test_parity
     "ApplicationManager",
     "AsyncAgentBay",
     "AsyncApplicationManager",
+    "AsyncCode",
     "AsyncCommand",
     "AsyncComputer",
     "AsyncContextService",
@@ -228,6 +237,8 @@ __all__ = [  # noqa: RUF022 - plain sorted (`UI` is no constant), as test_parity
     "BinaryFileContentResult",
     "BoolResult",
     "Bounds",
+    "Code",
+    "CodeExecutionResult",
     "Command",
     "CommandResult",
     "CommandTimeoutError",
@@ -253,6 +264,7 @@ __all__ = [  # noqa: RUF022 - plain sorted (`UI` is no constant), as test_parity
     "DirectoryWatcher",
     "DownloadPolicy",
     "DownloadStrategy",
+    "ExecutionResult",
     "ExtractPolicy",
     "FileChangeEvent",
     "FileChangeResult",

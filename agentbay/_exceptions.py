@@ -186,7 +186,7 @@ class NoSuchFileError(ToolError, FileNotFoundError):
 
 
 class CommandTimeoutError(ToolError):
-    """A shell command ran past its timeout and was stopped."""
+    """A shell command, or a program run by `run_code`, ran past its timeout and was stopped."""
 
 
 class NonZeroExitError(ToolError):

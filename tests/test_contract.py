@@ -154,6 +154,7 @@ def scenario(bay: Any, fake: FakeService, tmp: Path) -> None:
     oss.upload_anonymous("http://127.0.0.1:9000/bucket/a.txt?Signature=x", "/home/wuying/a.txt")
     oss.download("bucket", "dir/a.txt", "/home/wuying/b.txt")
     oss.download_anonymous("http://127.0.0.1:9000/bucket/a.txt?Signature=y", "/home/wuying/c.txt")
+    session.code.run_code("print('hi')", "python", timeout_s=30)
     fake.reply("GetLabel", {"Code": "InternalError", "Message": "retry me"}, status=500)
     session.get_labels()
     bay.create(CreateSessionParams(context_syncs=[ContextSync.new("SdkCtx-1", "/d", SyncPolicy())]))
@@ -169,9 +170,6 @@ PENDING: set[str] = set()
 # Desktop tools (issue 9) in the spec whose facade methods are being written: G1 removes
 # application/window tools, G2 the ui/computer ones, as the scenario reaches each.
 PENDING_TOOLS: set[str] = set()
-# Issue 10's tools in the spec before their facade methods: O5 removes run_code, O2 get_file_change,
-# as the scenario reaches each.
-PENDING_TOOLS |= {"run_code"}
 
 
 def test_every_spec_operation_is_reached_and_every_request_names_one(

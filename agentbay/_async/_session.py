@@ -20,6 +20,7 @@ from ._filesystem import AsyncFileSystem
 if TYPE_CHECKING:
     from ._application import AsyncApplicationManager
     from ._client import AsyncAgentBay
+    from ._code import AsyncCode
     from ._computer import AsyncComputer
     from ._oss import AsyncOss
     from ._session_context import AsyncSessionContext
@@ -60,6 +61,7 @@ class AsyncSession:
         self._application: AsyncApplicationManager | None = None
         self._window: AsyncWindowManager | None = None
         self._oss: AsyncOss | None = None
+        self._code: AsyncCode | None = None
 
     def __repr__(self) -> str:
         state = ", deleted" if self._deleted else ""
@@ -158,6 +160,15 @@ class AsyncSession:
 
             self._oss = AsyncOss(self)
         return self._oss
+
+    @property
+    def code(self) -> AsyncCode:
+        """Python and JavaScript programs run in the session: `run_code(code, language, timeout_s=60)`."""
+        if self._code is None:
+            from ._code import AsyncCode  # on first use: most programs never run code this way
+
+            self._code = AsyncCode(self)
+        return self._code
 
     @property
     def deleted(self) -> bool:

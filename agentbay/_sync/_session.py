@@ -21,6 +21,7 @@ from ._filesystem import FileSystem
 if TYPE_CHECKING:
     from ._application import ApplicationManager
     from ._client import AgentBay
+    from ._code import Code
     from ._computer import Computer
     from ._oss import Oss
     from ._session_context import SessionContext
@@ -61,6 +62,7 @@ class Session:
         self._application: ApplicationManager | None = None
         self._window: WindowManager | None = None
         self._oss: Oss | None = None
+        self._code: Code | None = None
 
     def __repr__(self) -> str:
         state = ", deleted" if self._deleted else ""
@@ -159,6 +161,15 @@ class Session:
 
             self._oss = Oss(self)
         return self._oss
+
+    @property
+    def code(self) -> Code:
+        """Python and JavaScript programs run in the session: `run_code(code, language, timeout_s=60)`."""
+        if self._code is None:
+            from ._code import Code  # on first use: most programs never run code this way
+
+            self._code = Code(self)
+        return self._code
 
     @property
     def deleted(self) -> bool:
