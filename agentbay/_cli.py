@@ -51,13 +51,25 @@ def _print_ready(server: Any) -> None:
         print(f'Connect with:\n  {endpoint} AGENTBAY_API_KEY="$(cat {key_file})"', flush=True)
     else:
         print(f"Connect with (AGENTBAY_API_KEY: one of the --api-key values):\n  {endpoint}", flush=True)
+    # Below the command to paste, so that it stays the banner's third line.
+    print(
+        f"Object storage (OSS API, for oss2; the secret is an API key) at {server.oss_endpoint}",
+        flush=True,
+    )
 
 
 def _serve(args: argparse.Namespace) -> int:
     local = _import_local()
     try:
         # Returns on SIGINT or SIGTERM, after a clean stop.
-        local.run(args.state_dir, args.api_key or None, args.host, args.port, ready=_print_ready)
+        local.run(
+            args.state_dir,
+            args.api_key or None,
+            args.host,
+            args.port,
+            oss_port=args.oss_port,
+            ready=_print_ready,
+        )
     except OSError as exc:  # a port in use, an unwritable state directory: one line, no traceback
         where = f": {exc.filename}" if exc.filename else ""
         print(f"agentbay local serve: {exc.strerror or exc}{where}", file=sys.stderr)
@@ -197,6 +209,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     serve.add_argument(
         "--port", type=int, default=9000, help="port to bind (default 9000; 0 picks a free one)"
+    )
+    serve.add_argument(
+        "--oss-port",
+        type=int,
+        default=0,
+        help="port of the local object store, OSS's API for oss2 (default 0: a free one, printed at start)",
     )
     serve.add_argument(
         "--state-dir",

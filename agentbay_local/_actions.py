@@ -49,6 +49,9 @@ class Actions:
         self.tools = tools
         self.handlers = handlers
         self.runner = ToolRunner(handlers)
+        #: The local object store's URL as a session reaches it ("http://127.0.0.1:PORT"), set by
+        #: LocalServer when it starts; None when the app runs without the store (create_app).
+        self.oss_endpoint: str | None = None
 
     def _running(self, call: Call) -> SessionRow:
         row = self.store.get_running(call.owner, p.required(call.params, "SessionId"))

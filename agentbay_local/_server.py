@@ -1,8 +1,16 @@
 """`LocalServer`: the app under uvicorn, in a background thread (tests, the demo) or in the foreground
-until SIGINT/SIGTERM (the CLI)."""
+until SIGINT/SIGTERM (the CLI); beside it, on a port of its own, the local object store
+(`agentbay_local.objectstore`).
+
+Both are uvicorn servers in ONE event loop on the one thread: the store does its disk work in worker
+threads, so its loop only moves bytes, and a second thread would only add a second loop to start,
+stop and keep in step. A port of its own (rather than routes under the API's) because OSS clients
+address buckets as the first path segment (`http://host:port/<bucket>/<key>`).
+"""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import socket
@@ -17,6 +25,7 @@ import uvicorn
 
 from ._app import LocalService, build_app, resolve_keys
 from ._proxy import DEFAULT_TIMEOUT_S
+from .objectstore import create_objectstore_app
 
 _START_TIMEOUT = 15.0
 _STOP_TIMEOUT = 10.0
@@ -43,6 +52,32 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+def _url(host: str, port: int) -> str:
+    """`http://HOST:PORT` as a client on this machine reaches a socket bound to `host`."""
+    if host in ("", "0.0.0.0"):
+        host = "127.0.0.1"
+    elif host == "::":
+        host = "::1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+def _serve_all(servers: list[tuple[uvicorn.Server, socket.socket]]) -> None:
+    """Run the servers in one event loop until one of them ends; then stop the others."""
+
+    async def main() -> None:
+        tasks = [asyncio.ensure_future(server.serve(sockets=[sock])) for server, sock in servers]
+        try:
+            await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for server, _ in servers:
+                server.should_exit = True
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    asyncio.run(main())
+
+
 class LocalServer:
     """A local AgentBay server on `host:port` (0: a free port) with its state in `state_dir`.
 
@@ -55,6 +90,9 @@ class LocalServer:
     (`generated_key`, kept in `<state_dir>/api_key`) when None. `proxy_timeout`: how long (seconds) a
     session's server behind a GetLink port URL may take to answer before the proxy gives up (504).
     Stopping the server kills every process the sessions still run.
+
+    The local object store (OSS's API, accounts = the API keys) listens on `host:oss_port` (0: a free
+    port): `oss_endpoint` once started.
     """
 
     def __init__(
@@ -66,6 +104,7 @@ class LocalServer:
         *,
         public_url: str | None = None,
         proxy_timeout: float = DEFAULT_TIMEOUT_S,
+        oss_port: int = 0,
     ) -> None:
         self.state_dir = Path(state_dir)
         self.state_dir.mkdir(parents=True, exist_ok=True)
@@ -76,28 +115,32 @@ class LocalServer:
         self.generated_key: str | None = self._keys.generated
         self.host = host
         self.port = port
+        self.oss_port = oss_port
         self.public_url = public_url
         self.proxy_timeout = proxy_timeout
         self._service: LocalService | None = None
-        self._server: uvicorn.Server | None = None
+        self._servers: list[uvicorn.Server] = []
         self._thread: threading.Thread | None = None
         self._socket: socket.socket | None = None
+        self._oss_socket: socket.socket | None = None
         self._bound: socket.socket | None = None
         """A socket `run` bound before anything was created; `start` listens on it."""
+        self._oss_bound: socket.socket | None = None
 
     @property
     def endpoint(self) -> str:
         """`http://HOST:PORT`, what to set as `AGENTBAY_ENDPOINT`; valid once started."""
         if self._socket is None:
             raise RuntimeError("the server is not running")
-        host = self.host
-        if host in ("", "0.0.0.0"):
-            host = "127.0.0.1"
-        elif host == "::":
-            host = "::1"
-        if ":" in host:
-            host = f"[{host}]"
-        return f"http://{host}:{self.port}"
+        return _url(self.host, self.port)
+
+    @property
+    def oss_endpoint(self) -> str:
+        """`http://HOST:OSS_PORT`, the local object store's endpoint for an OSS client (`oss2`);
+        valid once started. Sessions reach the store at this URL too (they share the network)."""
+        if self._oss_socket is None:
+            raise RuntimeError("the server is not running")
+        return _url(self.host, self.oss_port)
 
     @property
     def running(self) -> bool:
@@ -111,31 +154,34 @@ class LocalServer:
         sock, self._bound = self._bound or _bind(self.host, self.port), None
         self.port = sock.getsockname()[1]
         try:
-            service = LocalService(
-                self.state_dir, self._keys, public_url=self.public_url, proxy_timeout=self.proxy_timeout
-            )
+            oss_sock, self._oss_bound = self._oss_bound or _bind(self.host, self.oss_port), None
         except BaseException:
             sock.close()
             raise
-        config = uvicorn.Config(
-            build_app(service),
-            log_config=None,  # an embedded server leaves the process's logging alone
-            log_level="warning",
-            access_log=False,
-            lifespan="on",
-            timeout_graceful_shutdown=5,
-            # uvicorn's default (5 s) equals httpx's idle expiry, so a client could send on a pooled
-            # connection the server was closing at that moment. Clients expire theirs well before this.
-            timeout_keep_alive=KEEP_ALIVE_S,
-        )
-        server = uvicorn.Server(config)
+        self.oss_port = oss_sock.getsockname()[1]
+        try:
+            service = LocalService(
+                self.state_dir, self._keys, public_url=self.public_url, proxy_timeout=self.proxy_timeout
+            )
+            # The store's URL as a session reaches it: sessions share the host's network.
+            service.actions.oss_endpoint = _url(self.host, self.oss_port)
+            store = create_objectstore_app(self.state_dir, self._keys.owners)
+        except BaseException:
+            sock.close()
+            oss_sock.close()
+            raise
+        servers = [uvicorn.Server(_config(build_app(service))), uvicorn.Server(_config(store))]
         thread = threading.Thread(
-            target=server.run, kwargs={"sockets": [sock]}, name="agentbay-local-server", daemon=True
+            target=_serve_all,
+            args=(list(zip(servers, [sock, oss_sock], strict=True)),),
+            name="agentbay-local-server",
+            daemon=True,
         )
-        self._service, self._server, self._thread, self._socket = service, server, thread, sock
+        self._service, self._servers, self._thread = service, servers, thread
+        self._socket, self._oss_socket = sock, oss_sock
         thread.start()
         deadline = time.monotonic() + _START_TIMEOUT
-        while not server.started:
+        while not all(server.started for server in servers):
             if not thread.is_alive() or time.monotonic() > deadline:
                 self.stop()
                 raise RuntimeError("the local AgentBay server failed to start")
@@ -145,18 +191,23 @@ class LocalServer:
     def stop(self) -> None:
         """Stop serving, wait for the thread, kill the sessions' processes, close the database;
         idempotent."""
-        server, thread, service, sock = self._server, self._thread, self._service, self._socket
-        self._server = self._thread = self._service = self._socket = None
-        if server is not None and thread is not None:
-            server.should_exit = True
+        servers, thread, service = self._servers, self._thread, self._service
+        sockets = [self._socket, self._oss_socket]
+        self._servers, self._thread, self._service = [], None, None
+        self._socket = self._oss_socket = None
+        if thread is not None:
+            for server in servers:
+                server.should_exit = True
             thread.join(_STOP_TIMEOUT)
             if thread.is_alive():  # a stuck request: stop waiting for it
-                server.force_exit = True
+                for server in servers:
+                    server.force_exit = True
                 thread.join(_STOP_TIMEOUT)
         if service is not None:
             service.close()
-        if sock is not None:
-            sock.close()
+        for sock in sockets:
+            if sock is not None:
+                sock.close()
 
     def serve_forever(self, ready: Callable[[LocalServer], None] | None = None) -> None:
         """Serve until SIGINT or SIGTERM (or until the server dies), then stop cleanly.
@@ -197,24 +248,47 @@ class LocalServer:
         return f"LocalServer({str(self.state_dir)!r}, {where})"
 
 
+def _config(app: object) -> uvicorn.Config:
+    return uvicorn.Config(
+        app,  # type: ignore[arg-type]
+        log_config=None,  # an embedded server leaves the process's logging alone
+        log_level="warning",
+        access_log=False,
+        lifespan="on",
+        timeout_graceful_shutdown=5,
+        # uvicorn's default (5 s) equals httpx's idle expiry, so a client could send on a pooled
+        # connection the server was closing at that moment. Clients expire theirs well before this.
+        timeout_keep_alive=KEEP_ALIVE_S,
+    )
+
+
 def run(
     state_dir: str | os.PathLike[str],
     api_keys: Iterable[str] | None = None,
     host: str = "127.0.0.1",
     port: int = 0,
     *,
+    oss_port: int = 0,
     ready: Callable[[LocalServer], None] | None = None,
 ) -> None:
     """Serve in the foreground until SIGINT/SIGTERM: the entry point for `agentbay local serve`.
 
-    The port is bound first, so that a port in use fails (OSError) before the state directory or a
+    The ports are bound first, so that a port in use fails (OSError) before the state directory or a
     key is created.
     """
     sock = _bind(host, port)
     try:
-        server = LocalServer(state_dir, api_keys, host, sock.getsockname()[1])
+        oss_sock = _bind(host, oss_port)
     except BaseException:
         sock.close()
         raise
-    server._bound = sock
+    try:
+        server = LocalServer(
+            state_dir, api_keys, host, sock.getsockname()[1], oss_port=oss_sock.getsockname()[1]
+        )
+    except BaseException:
+        sock.close()
+        oss_sock.close()
+        raise
+    server._bound, server._oss_bound = sock, oss_sock
     server.serve_forever(ready)
