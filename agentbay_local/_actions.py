@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from starlette.concurrency import run_in_threadpool
 
 from . import _params as p
-from . import desktop, watch
+from . import desktop, oss, watch
 from ._call import Call, Reply
 from ._errors import ApiError, invalid_parameter, session_not_found
 from ._store import RUNNING, SessionRow, SessionSummary, Store
@@ -96,6 +96,8 @@ class Actions:
             await self._start_desktop(call, row.id)
         self.contexts.touch(call.owner, context_ids)
         await self.sync.on_create(call.owner, row.id, mounts)
+        # oss_env_init without an endpoint: this server's object store.
+        oss.bind_session(self.store.session_dir(row.id), self.oss_endpoint)
         return {
             "Data": {
                 "SessionId": row.id,
@@ -129,6 +131,7 @@ class Actions:
         # Its processes first, then the uploads of its auto-upload mounts (bounded), then its files.
         await run_in_threadpool(end_session, self.store.session_dir(session_id))
         await run_in_threadpool(watch.end_session, self.store.session_dir(session_id))
+        oss.forget_session(self.store.session_dir(session_id))
         await run_in_threadpool(desktop.stop, self.store.session_dir(session_id))
         await self.sync.before_release(call.owner, session_id)
         await run_in_threadpool(self._remove, session_id)

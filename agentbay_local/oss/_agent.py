@@ -20,6 +20,7 @@ failed download (a missing object, a broken connection) leaves an existing file 
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import sys
@@ -94,7 +95,10 @@ def _write_atomically(path: str, shown: str, copy: Callable[[IO[bytes]], None]) 
     """Run `copy` into a temporary file beside `path` (parents made), then rename it to `path`."""
     directory = os.path.dirname(os.path.abspath(path))
     try:
-        os.makedirs(directory, exist_ok=True)
+        try:
+            os.makedirs(directory, exist_ok=True)
+        except FileExistsError:  # a file where a directory should be, as the kernel puts it
+            raise OSError(errno.ENOTDIR, os.strerror(errno.ENOTDIR)) from None
         fd, temporary = tempfile.mkstemp(prefix=".download-", dir=directory)
     except OSError as error:
         raise _os_failure(error, shown) from None

@@ -71,8 +71,14 @@ def config(session_root: Path | str) -> OssConfig | None:
         return _configs.get(_key(session_root))
 
 
+#: Shorter secrets are not scrubbed (as in the facade's redactor): "s" would mangle every word, and
+#: no real access key secret or token is that short.
+MIN_SCRUBBED = 8
+
+
 def scrub(text: str, secrets: tuple[str, ...]) -> str:
     """`text` with every secret replaced by `***` (an exception may quote a header or a URL)."""
     for secret in secrets:
-        text = text.replace(secret, "***")
+        if len(secret) >= MIN_SCRUBBED:
+            text = text.replace(secret, "***")
     return text
