@@ -396,3 +396,17 @@ def test_an_unexpected_failure_is_reported_and_logged_without_the_secret(
     assert logged == [
         "tool oss_upload failed unexpectedly: RuntimeError: something quoted *** and the token ***"
     ]
+
+
+def test_a_transfer_that_hangs_is_stopped_at_the_bound(
+    wire: Wire, session: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_tools, "TRANSFER_TIMEOUT_S", 1.0)
+    with socket.socket() as silent:  # accepts connections (the kernel does) and never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}/x"
+        text, is_error = call(wire, session, "oss_download_annon", url=url, path="/tmp/never")
+    assert is_error and text == "The transfer did not finish within 1 s and was stopped", text
+    text, is_error = call(wire, session, "shell", command="ps -eo args")
+    assert not is_error and "-I -S -c" not in text, text  # the program is gone
