@@ -11,6 +11,7 @@ httpx, list_files, delete_file, delete); `desktop` (a linux_latest session: appl
 ui: start an app and see its window, resize/maximize/minimize/restore/fullscreen/close, type into an
 xterm running `cat > file`, click, screenshot, stop apps by pid, name and command); `computer` (0.9.0:
 screen size, cursor, mouse, keys and text as xev reports them, screenshot).
+Group `code`: run_code in python and javascript, the session's files, errors and a timeout.
 Prints one JSON object per step ({"step", "ok", "value" | "error"}) and exits 1 if any step failed.
 This file must not import our SDK: the official one is also called `agentbay`.
 """
@@ -483,6 +484,39 @@ def computer_group(ab: AgentBay) -> None:
     step("delete", lambda: session.delete(), lambda r: r.success)
 
 
+def code_group(ab: AgentBay) -> None:
+    """session.code.run_code: python and javascript output, the session's files, a traceback, a
+    timeout, an unsupported language refused by the SDK itself."""
+    created = step("create(code_latest)", lambda: ab.create(CreateSessionParams(image_id="code_latest")),
+                   lambda r: r.success)  # fmt: skip
+    if not created or not created.success:
+        return
+    session = created.session
+    code = session.code
+    # Positionally: 0.8.0 defaults timeout_s to 300, 0.9+ to 60.
+    step("run_code(python)", lambda: code.run_code("print('hello', 6 * 7)", "python", 60),
+         lambda r: r.success and r.result == "hello 42\n")  # fmt: skip
+    step("run_code(javascript)", lambda: code.run_code("console.log([1, 2].map(x => x * 2))", "javascript", 60),
+         lambda r: r.success and r.result == "[ 2, 4 ]\n")  # fmt: skip
+    step("write_file", lambda: session.file_system.write_file("/home/wuying/code-in.txt", "written by write_file"),
+         lambda r: r.success)  # fmt: skip
+    step("run_code(the session's files)", lambda: code.run_code(
+        "print(open('/home/wuying/code-in.txt').read().upper())", "python", 60),
+         lambda r: r.success and r.result == "WRITTEN BY WRITE_FILE\n")  # fmt: skip
+    step("run_code(NameError) fails with the traceback",
+         lambda: refusal(lambda: code.run_code("print('before')\nundefined_name", "python", 60)),
+         lambda why: "NameError: name 'undefined_name' is not defined" in why)  # fmt: skip
+    step("run_code(ReferenceError) fails with the trace",
+         lambda: refusal(lambda: code.run_code("undefinedName", "javascript", 60)),
+         lambda why: "ReferenceError" in why)  # fmt: skip
+    step("run_code(timeout) fails",
+         lambda: refusal(lambda: code.run_code("import time\ntime.sleep(30)", "python", 1)),
+         lambda why: "timed out after 1 s" in why)  # fmt: skip
+    step("run_code(ruby) refused", lambda: refusal(lambda: code.run_code("puts 1", "ruby", 60)),
+         lambda why: "Unsupported language" in why)  # fmt: skip
+    step("delete", lambda: session.delete(), lambda r: r.success)
+
+
 GROUPS = {
     "session": session_group,
     "tools": tools_group,
@@ -491,6 +525,7 @@ GROUPS = {
     "contexts": contexts_group,
     "desktop": desktop_group,
     "computer": computer_group,
+    "code": code_group,
 }
 
 

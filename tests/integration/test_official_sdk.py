@@ -130,6 +130,24 @@ def test_official_sdk_desktop_application_window_ui(version: str, tmp_path: Path
     } <= names
 
 
+@pytest.mark.parametrize("version", ["0.8.0", "0.9.0", "0.22.3"])
+def test_official_sdk_code(version: str, tmp_path: Path) -> None:
+    """session.code.run_code: python and javascript output, the session's files, a NameError and a
+    ReferenceError with their traces, a timeout, an unsupported language refused by the SDK."""
+    with LocalServer(tmp_path / "state", api_keys=[KEY]) as server:
+        steps = run_official(version, server.endpoint, ["code"], tmp_path)
+    names = {s["step"] for s in steps if "step" in s}
+    assert {
+        "run_code(python)",
+        "run_code(javascript)",
+        "run_code(the session's files)",
+        "run_code(NameError) fails with the traceback",
+        "run_code(ReferenceError) fails with the trace",
+        "run_code(timeout) fails",
+        "run_code(ruby) refused",
+    } <= names
+
+
 def test_official_sdk_0_9_0_computer(tmp_path: Path) -> None:
     """0.9.0's computer: screen size, cursor, clicks (left, right, double), scroll, drag, key chords,
     held keys and text as xev in the session sees them, a screenshot downloaded."""
