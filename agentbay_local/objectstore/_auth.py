@@ -206,9 +206,10 @@ class Verifier:
             raise OssError(
                 403, "InvalidAccessKeyId", "The OSS Access Key Id you provided does not exist in our records."
             )
-        return self._match(access_key_id, signature, string_to_sign(request, date))
+        token = [request.header(b"x-oss-security-token"), params.get("security-token", "").encode("utf-8")]
+        return self._match(access_key_id, signature, string_to_sign(request, date), token)
 
-    def _match(self, access_key_id: str, signature: str, data: bytes) -> str:
+    def _match(self, access_key_id: str, signature: str, data: bytes, secrets: Sequence[bytes] = ()) -> str:
         with self._lock:
             first = self._last.get(access_key_id)
         candidates = [first] if first is not None else []
@@ -222,12 +223,17 @@ class Verifier:
                     while len(self._last) > _REMEMBERED_IDS:
                         self._last.popitem(last=False)
                 return self._owners[key]
-        # OSS puts the string it signed in the error, so a client can compare; never the signature.
+        # OSS puts the string it signed in the error, so a client can compare; never the signature,
+        # and here not the security token either (it is a secret, and errors end up in logs).
+        shown = data
+        for token in secrets:
+            if token:
+                shown = shown.replace(token, b"***")
         raise OssError(
             403,
             "SignatureDoesNotMatch",
             "The request signature we calculated does not match the signature you provided. Check your key and signing method.",
-            {"StringToSign": data.decode("utf-8", "replace")},
+            {"StringToSign": shown.decode("utf-8", "replace")},
         )
 
 
