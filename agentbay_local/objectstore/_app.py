@@ -368,6 +368,9 @@ class ObjectStoreApp:
             for name, header in _RESPONSE_OVERRIDES.items():
                 if call.query.get(name):
                     headers[header] = call.query[name]
+            if _not_modified(call.request, info):
+                os.close(fd)
+                return _empty(304, {"ETag": headers["ETag"], "Last-Modified": headers["Last-Modified"]})
             start, end = 0, info.size
             status = 200
             wanted = _range(call.request.headers.get("range"), info.size)
@@ -706,6 +709,42 @@ def _range(header: str | None, size: int) -> tuple[int, int] | str | None:
     if start >= size:
         return "unsatisfiable"
     return start, end
+
+
+def _not_modified(request: Request, info: ObjectInfo) -> bool:
+    """OSS's conditional GET: If-Match / If-Unmodified-Since that fail are 412 PreconditionFailed
+    (resumable_download sends If-Match so that a replaced object is not stitched to the old one);
+    If-None-Match / If-Modified-Since that hold are 304 (True)."""
+    mtime = int(info.mtime)  # Last-Modified has whole seconds
+    if_match, if_none_match = request.headers.get("if-match"), request.headers.get("if-none-match")
+    if if_match is not None and if_match.strip().strip('"').upper() != info.etag.upper():
+        raise OssError(
+            412,
+            "PreconditionFailed",
+            "At least one of the pre-conditions you specified did not hold.",
+            {"Condition": "If-Match"},
+        )
+    unmodified = _http_date(request.headers.get("if-unmodified-since"))
+    if unmodified is not None and mtime > unmodified:
+        raise OssError(
+            412,
+            "PreconditionFailed",
+            "At least one of the pre-conditions you specified did not hold.",
+            {"Condition": "If-Unmodified-Since"},
+        )
+    if if_none_match is not None:
+        return if_none_match.strip().strip('"').upper() == info.etag.upper()
+    modified = _http_date(request.headers.get("if-modified-since"))
+    return modified is not None and mtime <= modified
+
+
+def _http_date(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return email.utils.parsedate_to_datetime(value).timestamp()
+    except (TypeError, ValueError, IndexError):
+        return None  # an unreadable date is no condition, as HTTP says
 
 
 def _content_type(request: Request) -> str:

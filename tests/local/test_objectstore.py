@@ -240,6 +240,23 @@ def test_ranges_206_and_416_as_oss(bucket: oss2.Bucket) -> None:
     assert (refused.value.status, refused.value.code) == (416, "InvalidRange")
 
 
+def test_conditional_gets(bucket: oss2.Bucket) -> None:
+    bucket.put_object("c", b"conditional")
+    etag = bucket.head_object("c").etag
+    assert bucket.get_object("c", headers={"If-Match": etag}).read() == b"conditional"
+    with pytest.raises(oss2.exceptions.PreconditionFailed):
+        bucket.get_object("c", headers={"If-Match": "0" * 32})
+    with pytest.raises(oss2.exceptions.NotModified):
+        bucket.get_object("c", headers={"If-None-Match": f'"{etag}"'})
+    later = email.utils.formatdate(time.time() + 60, usegmt=True)
+    with pytest.raises(oss2.exceptions.NotModified):
+        bucket.get_object("c", headers={"If-Modified-Since": later})
+    earlier = email.utils.formatdate(time.time() - 60, usegmt=True)
+    with pytest.raises(oss2.exceptions.PreconditionFailed):
+        bucket.get_object("c", headers={"If-Unmodified-Since": earlier})
+    assert bucket.get_object("c", headers={"If-Modified-Since": earlier}).read() == b"conditional"
+
+
 def test_get_object_to_file_checks_crc(tmp_path: Path, bucket: oss2.Bucket) -> None:
     data = os.urandom(300_000)
     bucket.put_object("f", data)
