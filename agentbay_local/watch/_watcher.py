@@ -7,8 +7,11 @@ instance's queue until it is read; a thread would only move them into our queue 
 memory is the same either way: the kernel queue (`fs.inotify.max_queued_events`, 16384 by default; past
 it the kernel drops events and queues one IN_Q_OVERFLOW, which we log) and our pending list, capped at
 `MAX_PENDING` events (past it the oldest are dropped and the count logged at each poll): a caller that
-polls keeps the newest changes. The one thing a thread would narrow is the window between a directory's
-creation and the watch on it; the scan of a new directory (below) closes that window either way.
+polls keeps the newest changes. What a thread would narrow: the window between a directory's creation
+and the watch on it (the scan of a new directory, below, closes it either way), and the kernel's merging
+of an event into the previous one when both are identical and unread (two writes in a row to one file,
+with no other event between, are one IN_CLOSE_WRITE, so one `modify`): a thread would merge fewer, but
+could not promise none either.
 
 A new directory (created or moved in) is watched at once, then listed: what is already inside it is
 reported as created (and a non-empty file as modified too: it was written before we could see the
@@ -66,16 +69,16 @@ class Watcher:
     """
 
     def __init__(
-        self, location: Location, *, max_pending: int = MAX_PENDING, max_dirs: int = MAX_DIRS
+        self, location: Location, *, max_pending: int | None = None, max_dirs: int | None = None
     ) -> None:
         self.location = location
-        self.max_dirs = max_dirs
+        self.max_dirs = MAX_DIRS if max_dirs is None else max_dirs
         self.last_poll = time.monotonic()
         #: The watched directory is gone (deleted or moved away): the owner drops the watcher after
         #: handing out its last events.
         self.gone = False
         self._lock = threading.Lock()
-        self._pending: deque[Change] = deque(maxlen=max_pending)
+        self._pending: deque[Change] = deque(maxlen=MAX_PENDING if max_pending is None else max_pending)
         self._dropped = 0
         self._overflows = 0
         self._capped = False
