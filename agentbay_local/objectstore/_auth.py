@@ -1,4 +1,5 @@
-"""OSS signature V1: who signed a request, in the `Authorization` header or in a signed URL.
+"""Who signed a request: OSS signature V1 (here) or V4 (`_auth_v4`), in the `Authorization` header or
+in a signed URL.
 
 The string to sign is OSS's (and oss2's `ProviderAuth`):
 
@@ -25,6 +26,7 @@ from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from . import _auth_v4
 from ._errors import OssError
 
 #: The query parameters OSS includes in the canonicalized resource (oss2 2.19's list).
@@ -176,20 +178,32 @@ class Verifier:
         now = time.time() if now is None else now
         params = dict(request.query)
         authorization = request.header(b"authorization").decode("latin-1")
-        if authorization:
+        if authorization.startswith(_auth_v4.ALGORITHM) or (
+            not authorization and params.get("x-oss-signature-version") == _auth_v4.ALGORITHM
+        ):
+            claim = _auth_v4.claim(
+                request.method,
+                list(request.headers),
+                list(request.query),
+                request.bucket,
+                request.key,
+                authorization,
+                now,
+                MAX_SKEW_S,
+            )
+        elif authorization:
             scheme, _, credential = authorization.partition(" ")
             if scheme != "OSS":
                 raise OssError(
                     400,
                     "InvalidArgument",
-                    "Only OSS signature version 1 (Authorization: OSS ...) is supported.",
+                    "Only OSS signatures V1 (Authorization: OSS ...) and V4 (OSS4-HMAC-SHA256) are supported.",
                 )
             access_key_id, _, signature = credential.strip().rpartition(":")
             date = request.header(b"x-oss-date") or request.header(b"date")
             _check_date(date, now)
+            claim = _v1_claim(access_key_id, signature, string_to_sign(request, date))
         elif "OSSAccessKeyId" in params or "Signature" in params:
-            access_key_id = params.get("OSSAccessKeyId", "")
-            signature = params.get("Signature", "")
             expires = params.get("Expires", "")
             if not expires.isdigit():
                 raise OssError(
@@ -197,35 +211,40 @@ class Verifier:
                 )
             if int(expires) < now:
                 raise OssError(403, "AccessDenied", "Request has expired.")
-            date = expires.encode("ascii")
+            data = string_to_sign(request, expires.encode("ascii"))
+            claim = _v1_claim(params.get("OSSAccessKeyId", ""), params.get("Signature", ""), data)
         else:
             raise OssError(
                 403, "AccessDenied", "You have no right to access this object because of bucket acl."
             )
-        if not access_key_id or not signature:
+        if not claim.access_key_id or not claim.signature:
             raise OssError(
                 403, "InvalidAccessKeyId", "The OSS Access Key Id you provided does not exist in our records."
             )
-        token = [request.header(b"x-oss-security-token"), params.get("security-token", "").encode("utf-8")]
-        return self._match(access_key_id, signature, string_to_sign(request, date), token)
+        tokens = [
+            request.header(b"x-oss-security-token"),
+            params.get("security-token", "").encode("utf-8"),
+            params.get("x-oss-security-token", "").encode("utf-8"),
+        ]
+        return self._match(claim, tokens)
 
-    def _match(self, access_key_id: str, signature: str, data: bytes, secrets: Sequence[bytes] = ()) -> str:
+    def _match(self, claim: _auth_v4.Claim, secrets: Sequence[bytes]) -> str:
         with self._lock:
-            first = self._last.get(access_key_id)
+            first = self._last.get(claim.access_key_id)
         candidates = [first] if first is not None else []
         candidates += [key for key in self._owners if key != first]
-        wanted = signature.encode("ascii", "replace")
+        wanted = claim.signature.encode("ascii", "replace")
         for key in candidates:
-            if hmac.compare_digest(sign(key, data).encode("ascii"), wanted):
+            if hmac.compare_digest(claim.compute(key).encode("ascii"), wanted):
                 with self._lock:
-                    self._last[access_key_id] = key
-                    self._last.move_to_end(access_key_id)
+                    self._last[claim.access_key_id] = key
+                    self._last.move_to_end(claim.access_key_id)
                     while len(self._last) > _REMEMBERED_IDS:
                         self._last.popitem(last=False)
                 return self._owners[key]
         # OSS puts the string it signed in the error, so a client can compare; never the signature,
         # and here not the security token either (it is a secret, and errors end up in logs).
-        shown = data
+        shown = claim.string_to_sign
         for token in secrets:
             if token:
                 shown = shown.replace(token, b"***")
@@ -235,6 +254,10 @@ class Verifier:
             "The request signature we calculated does not match the signature you provided. Check your key and signing method.",
             {"StringToSign": shown.decode("utf-8", "replace")},
         )
+
+
+def _v1_claim(access_key_id: str, signature: str, data: bytes) -> _auth_v4.Claim:
+    return _auth_v4.Claim(access_key_id, signature, lambda secret: sign(secret, data), data)
 
 
 def _check_date(date: bytes, now: float) -> None:

@@ -480,6 +480,35 @@ def test_signed_urls_get_and_put_and_expire(bucket: oss2.Bucket) -> None:
     assert bucket.get_object_with_url(url).read() == b"downloaded"
 
 
+def test_signature_v4_in_headers_and_signed_urls(tmp_path: Path, bucket: oss2.Bucket) -> None:
+    v4 = oss2.Bucket(oss2.AuthV4("v4-id", KEY_A), bucket.endpoint, bucket.bucket_name, region="cn-hangzhou")
+    key = "v4 dir/ünï+code?.txt"
+    v4.put_object(key, b"signed v4", headers={"Content-Type": "text/plain", "x-oss-meta-v": "4"})
+    assert bucket.get_object(key).read() == b"signed v4"  # the same account as with V1
+    listing = v4.list_objects_v2(prefix="v4 ", delimiter="/")
+    assert listing.prefix_list == ["v4 dir/"]
+    data = os.urandom(250 * 1024)
+    (tmp_path / "f").write_bytes(data)
+    oss2.resumable_upload(v4, "mp", str(tmp_path / "f"), multipart_threshold=100 * 1024, part_size=100 * 1024,
+                          store=oss2.ResumableStore(root=str(tmp_path)))  # fmt: skip
+    assert v4.get_object("mp").read() == data
+    assert httpx.get(v4.sign_url("GET", key, 60)).content == b"signed v4"
+    assert httpx.put(v4.sign_url("PUT", "by-url", 60), content=b"put").status_code == 200
+    assert bucket.get_object("by-url").read() == b"put"
+    expired = httpx.get(v4.sign_url("GET", key, -10))
+    assert (expired.status_code, _code(expired)) == (403, "AccessDenied")
+    sts = oss2.Bucket(
+        oss2.StsAuth("sts", KEY_A, "tok", auth_version="v4"), bucket.endpoint, bucket.bucket_name, region="r"
+    )
+    assert sts.get_object(key).read() == b"signed v4"
+    wrong = oss2.Bucket(oss2.AuthV4("v4-id", "not-a-key"), bucket.endpoint, bucket.bucket_name, region="r")
+    with pytest.raises(oss2.exceptions.SignatureDoesNotMatch):
+        wrong.get_object(key)
+    other = oss2.Bucket(oss2.AuthV4("v4-id", KEY_B), bucket.endpoint, bucket.bucket_name, region="r")
+    with pytest.raises(oss2.exceptions.NoSuchBucket):
+        other.get_object(key)
+
+
 # ---- errors ------------------------------------------------------------------------------------------
 
 
