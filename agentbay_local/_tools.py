@@ -52,8 +52,11 @@ TOOL_HANDLERS: dict[str, ToolHandler] = {
 #: put in `TOOL_HANDLERS` in their place is called as it is.
 STRUCTURED_VARIANTS: dict[ToolHandler, ToolHandler] = {ASYNC_TOOLS["shell"]: shell_structured_async}
 
-#: The tools that are commands, which the bounds below count (a program run by `run_code` is one).
-COMMAND_TOOLS = frozenset({"shell", "run_code"})
+#: The tools that are commands, which the bounds below count (a program run by `run_code` is one, and
+#: so is an oss_* transfer: a program in the session).
+COMMAND_TOOLS = frozenset(
+    {"shell", "run_code", "oss_upload", "oss_download", "oss_upload_annon", "oss_download_annon"}
+)
 #: How many commands may run at once in one session, and for one API key (read when a server starts).
 MAX_COMMANDS_PER_SESSION = 16
 MAX_COMMANDS_PER_KEY = 128

@@ -8,14 +8,18 @@ import json
 import logging
 import os
 import socket
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import oss2
 import pytest
 
 from agentbay_local import LocalServer
+from agentbay_local import _tools as server_tools
 from agentbay_local.oss import _agent, _config, _tools
 from agentbay_local.sandbox import SandboxWarning, _shell
 
@@ -410,3 +414,28 @@ def test_a_transfer_that_hangs_is_stopped_at_the_bound(
     assert is_error and text == "The transfer did not finish within 1 s and was stopped", text
     text, is_error = call(wire, session, "shell", command="ps -eo args")
     assert not is_error and "-I -S -c" not in text, text  # the program is gone
+
+
+def test_transfers_count_as_commands_in_the_bounds(state_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each transfer is a program in the session: a flood of them is bounded as commands are."""
+    monkeypatch.setattr(server_tools, "MAX_COMMANDS_PER_SESSION", 1)
+    with (
+        LocalServer(state_dir, api_keys=["akm-oss-bounds-0001"]) as server,
+        httpx.Client(base_url=server.endpoint, timeout=60) as client,
+    ):
+        wire = Wire(client, "akm-oss-bounds-0001")
+        session_id = wire.create()
+        started = session_dir(server, session_id) / "tmp" / "started"
+        holder = threading.Thread(
+            target=call, args=(wire, session_id, "shell"), kwargs={"command": "touch /tmp/started; sleep 30"}
+        )
+        holder.start()
+        try:
+            deadline = time.monotonic() + 30
+            while not started.exists() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            text, is_error = call(wire, session_id, "oss_download_annon", url=server.endpoint, path="/tmp/x")
+            assert is_error and "at most 1 at once" in text, text
+        finally:
+            wire.ok("ReleaseMcpSession", SessionId=session_id)  # ends the sleep
+            holder.join(30)
