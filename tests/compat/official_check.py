@@ -12,6 +12,8 @@ ui: start an app and see its window, resize/maximize/minimize/restore/fullscreen
 xterm running `cat > file`, click, screenshot, stop apps by pid, name and command); `computer` (0.9.0:
 screen size, cursor, mouse, keys and text as xev reports them, screenshot).
 Group `code`: run_code in python and javascript, the session's files, errors and a timeout.
+Group `watch`: file_system.watch_directory with a stop event, files written by execute_command seen by
+the callback (recursively), the thread stopped by the event, then _get_file_change.
 Prints one JSON object per step ({"step", "ok", "value" | "error"}) and exits 1 if any step failed.
 This file must not import our SDK: the official one is also called `agentbay`.
 """
@@ -517,6 +519,63 @@ def code_group(ab: AgentBay) -> None:
     step("delete", lambda: session.delete(), lambda r: r.success)
 
 
+def watch_group(ab: AgentBay) -> None:
+    """file_system.watch_directory: a thread returned not started with the stop_event given, the
+    events of files a command writes reach the callback, the event stops it; then _get_file_change."""
+    import threading
+
+    created = step("create", lambda: ab.create(), lambda r: r.success)
+    if not created or not created.success:
+        return
+    session = created.session
+    fs, run = session.file_system, session.command.execute_command
+    folder = "/home/wuying/watch"
+    step("create_directory", lambda: fs.create_directory(folder), lambda r: r.success)
+    step("write_file(before)", lambda: fs.write_file(f"{folder}/notes.md", "old"), lambda r: r.success)
+    seen: list[Any] = []
+    stop = threading.Event()
+    thread = step("watch_directory(stop_event)", lambda: fs.watch_directory(folder, seen.extend, 0.1, stop),
+                  lambda t: not t.is_alive() and t.daemon and t.stop_event is stop)  # fmt: skip
+    if thread is None:
+        return
+    if hasattr(thread, "ready_event"):  # 0.22.3: the thread's first poll arms the watch
+        thread.start()
+        step("ready_event", lambda: thread.ready_event.wait(30), bool)
+    else:  # 0.8/0.9 hand the first poll's events to the callback: arm the watch before starting
+        step("_get_file_change(arms the watch)", lambda: fs._get_file_change(folder),
+             lambda r: r.success and r.events == [])  # fmt: skip
+        thread.start()
+    step("execute_command(write files)", lambda: run(
+        f"echo new > {folder}/new.txt && echo more >> {folder}/notes.md && mkdir {folder}/sub"
+        f" && echo deep > {folder}/sub/deep.txt"), lambda r: r.success)  # fmt: skip
+    expected = {
+        ("create", f"{folder}/new.txt", "file"),
+        ("modify", f"{folder}/new.txt", "file"),
+        ("modify", f"{folder}/notes.md", "file"),
+        ("create", f"{folder}/sub", "directory"),
+        ("create", f"{folder}/sub/deep.txt", "file"),
+        ("modify", f"{folder}/sub/deep.txt", "file"),
+    }
+
+    def events_seen() -> set[tuple[str, str, str]]:
+        return {(e.event_type, e.path, e.path_type) for e in list(seen)}
+
+    step(
+        "callback events",
+        lambda: poll(events_seen, lambda got: got >= expected, 30),
+        lambda got: got == expected,
+    )
+    stop.set()
+    step("the thread stops", lambda: (thread.join(30), thread.is_alive())[1], lambda alive: not alive)
+    step("execute_command(after stop)", lambda: run(f"rm {folder}/new.txt"), lambda r: r.success)
+    step("_get_file_change", lambda: fs._get_file_change(folder),
+         lambda r: r.success and [(e.event_type, e.path, e.path_type) for e in r.events]
+         == [("delete", f"{folder}/new.txt", "file")] and json.loads(r.raw_data)[0]["eventType"] == "delete")  # fmt: skip
+    step("_get_file_change(missing) fails", lambda: fs._get_file_change("/home/wuying/none"),
+         lambda r: not r.success and "No such file or directory" in r.error_message)  # fmt: skip
+    step("delete", lambda: session.delete(), lambda r: r.success)
+
+
 GROUPS = {
     "session": session_group,
     "tools": tools_group,
@@ -526,6 +585,7 @@ GROUPS = {
     "desktop": desktop_group,
     "computer": computer_group,
     "code": code_group,
+    "watch": watch_group,
 }
 
 

@@ -161,3 +161,20 @@ def test_official_sdk_0_9_0_computer(tmp_path: Path) -> None:
         "xev: the text",
         "the screenshot is a 1024x768 PNG",
     } <= names
+
+
+@pytest.mark.parametrize("version", ["0.8.0", "0.9.0", "0.22.3"])
+def test_official_sdk_watch(version: str, tmp_path: Path) -> None:
+    """file_system.watch_directory: the thread returned not started with its stop_event, the files a
+    command writes (a new subdirectory included) reach the callback, the event stops the thread; then
+    _get_file_change has what happened since, and a missing directory fails."""
+    with LocalServer(tmp_path / "state", api_keys=[KEY]) as server:
+        steps = run_official(version, server.endpoint, ["watch"], tmp_path)
+    names = {s["step"] for s in steps if "step" in s}
+    assert {
+        "watch_directory(stop_event)",
+        "callback events",
+        "the thread stops",
+        "_get_file_change",
+        "_get_file_change(missing) fails",
+    } <= names
