@@ -69,7 +69,6 @@ class _Call:
     bucket: str
     key: str
     query: dict[str, str]
-    request_id: str
 
 
 class ObjectStoreApp:
@@ -83,7 +82,7 @@ class ObjectStoreApp:
     async def endpoint(self, request: Request) -> Response:
         request_id = uuid.uuid4().hex[:24].upper()
         try:
-            call = await self._authenticate(request, request_id)
+            call = await self._authenticate(request)
             response = await self._route(call)
         except OssError as error:
             response = await _drained(request, _error_response(request, error, request_id))
@@ -96,10 +95,9 @@ class ObjectStoreApp:
             failure = OssError(500, "InternalError", "The local object store failed; see the server's log.")
             response = _error_response(request, failure, request_id)
         response.headers["x-oss-request-id"] = request_id
-        response.headers.setdefault("Server", "AliyunOSS")
         return response
 
-    async def _authenticate(self, request: Request, request_id: str) -> _Call:
+    async def _authenticate(self, request: Request) -> _Call:
         path = request.scope["path"]
         bucket, _, key = path.lstrip("/").partition("/")
         query = parse_qsl(request.scope["query_string"].decode("latin-1"), keep_blank_values=True)
@@ -111,7 +109,7 @@ class ObjectStoreApp:
             key=key,
         )
         owner = self.verifier.owner(signed)
-        return _Call(request, owner, bucket, key, dict(query), request_id)
+        return _Call(request, owner, bucket, key, dict(query))
 
     async def _route(self, call: _Call) -> Response:
         method, q = call.request.method, call.query

@@ -28,6 +28,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .._store import remove_tree
 from ._crc import Crc, new_crc64
@@ -127,17 +128,17 @@ class Listing:
 _OBJECT_COLUMNS = "key, file, size, etag, crc64, content_type, meta, mtime, object_type"
 
 
-def _object(row: tuple[object, ...]) -> ObjectInfo:
+def _object(row: tuple[Any, ...]) -> ObjectInfo:
     key, file, size, etag, crc64, content_type, meta, mtime, object_type = row
     return ObjectInfo(
         str(key),
         str(file),
-        int(size),  # type: ignore[call-overload]
+        int(size),
         str(etag),
         None if crc64 is None else str(crc64),
         str(content_type),
         json.loads(str(meta)),
-        float(mtime),  # type: ignore[arg-type]
+        float(mtime),
         str(object_type),
     )
 
@@ -331,7 +332,7 @@ class Storage:
             mtime=time.time(),
             object_type=object_type,
         )
-        old = self._install(bucket, temp, name, "objects", self._upsert_object(bucket.id, info))
+        old = self._install(bucket, temp, name, self._upsert_object(bucket.id, info))
         if old is not None:
             self._unlink(bucket.id, old)
         return info
@@ -361,7 +362,6 @@ class Storage:
         bucket: Bucket,
         temp: TempFile,
         name: str,
-        table: str,
         upsert: tuple[str, str, tuple[object, ...]],
     ) -> str | None:
         """Rename the temp file into the bucket's folder and write its row, in one step under the lock
@@ -373,6 +373,7 @@ class Storage:
                 if db.execute("SELECT 1 FROM buckets WHERE id = ?", (bucket.id,)).fetchone() is None:
                     raise no_such_bucket(bucket.name)
                 found = db.execute(select, values[:2]).fetchone()
+                target.parent.mkdir(exist_ok=True)
                 os.rename(temp.path, target)
                 try:
                     db.execute(insert, values)
@@ -387,15 +388,6 @@ class Storage:
     def _unlink(self, bucket_id: int, name: str) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(self._bucket_dir(bucket_id) / name)
-
-    def head(self, bucket: Bucket, key: str) -> ObjectInfo:
-        with self._lock:
-            row = self._db.execute(
-                f"SELECT {_OBJECT_COLUMNS} FROM objects WHERE bucket_id = ? AND key = ?", (bucket.id, key)
-            ).fetchone()
-        if row is None:
-            raise no_such_key(key)
-        return _object(row)
 
     def open(self, bucket: Bucket, key: str) -> tuple[int, ObjectInfo]:
         """The object and its file, open for reading (the caller closes it)."""
@@ -519,7 +511,7 @@ class Storage:
         if exists is None:
             temp.discard()
             raise no_such_upload(upload.id)
-        old = self._install(bucket, temp, part.file, "parts", upsert)
+        old = self._install(bucket, temp, part.file, upsert)
         if old is not None:
             self._unlink(bucket.id, old)
         return part

@@ -26,6 +26,7 @@ import oss2
 import pytest
 
 from agentbay_local import LocalServer
+from agentbay_local.objectstore import _app as objectstore_app
 from agentbay_local.objectstore import _crc
 
 REPO = Path(__file__).resolve().parents[2]
@@ -221,6 +222,28 @@ def test_a_body_cut_short_leaves_no_object_and_no_temp_file(server: LocalServer,
         time.sleep(0.02)
     assert os.listdir(tmp) == []
     assert not bucket.object_exists("cut")
+
+
+def test_bodies_written_at_once_are_bounded(
+    monkeypatch: pytest.MonkeyPatch, server: LocalServer, bucket: oss2.Bucket
+) -> None:
+    monkeypatch.setattr(objectstore_app, "MAX_IN_FLIGHT", 1)
+    target = httpx.URL(_signed_url(server, "PUT", bucket.bucket_name, "slow"))
+    tmp = server.state_dir / "objectstore" / "tmp"
+    with socket.create_connection((target.host, target.port)) as sock:
+        head = f"PUT {target.raw_path.decode()} HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n"
+        sock.sendall(head.encode() + b"x" * 10)
+        deadline = time.monotonic() + 10
+        while not os.listdir(tmp) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        with pytest.raises(oss2.exceptions.ServerError) as refused:
+            bucket.put_object("second", b"waits its turn")
+        assert (refused.value.status, refused.value.code) == (503, "SlowDown")
+    deadline = time.monotonic() + 10
+    while os.listdir(tmp) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    bucket.put_object("second", b"waits its turn")
+    assert not bucket.object_exists("slow")
 
 
 def test_ranges_206_and_416_as_oss(bucket: oss2.Bucket) -> None:
