@@ -96,8 +96,6 @@ class Actions:
             await self._start_desktop(call, row.id)
         self.contexts.touch(call.owner, context_ids)
         await self.sync.on_create(call.owner, row.id, mounts)
-        # oss_env_init without an endpoint: this server's object store.
-        oss.bind_session(self.store.session_dir(row.id), self.oss_endpoint)
         return {
             "Data": {
                 "SessionId": row.id,
@@ -303,6 +301,8 @@ class Actions:
         reason = unavailable(name, self.tools, self.handlers)
         if reason is not None:
             return {"Data": tool_result(reason, True)}
+        if name == "oss_env_init":  # no endpoint: the store of this run (the session may predate a restart)
+            oss.bind_session(self.store.session_dir(session_id), self.oss_endpoint)
         display = desktop.get(self.store.session_dir(session_id))
         if display is not None:  # screenshot URLs name the server as this client reaches it
             display.base_url = call.base_url

@@ -5,8 +5,8 @@ see `agentbay_local.sandbox`); the server's tool registry includes it.
 
 - `oss_env_init(access_key_id, access_key_secret, security_token|null, endpoint?, region?)` keeps the
   session's settings in the server's memory (`_config`), out of the session's reach; without an
-  endpoint, the session uses the local server's object store, recorded at create with
-  `bind_session(session_root, url)` (`forget_session` at delete drops both).
+  endpoint, the session uses the local server's object store, which the server records before each
+  `oss_env_init` with `bind_session(session_root, url)` (`forget_session` at delete drops both).
 - `oss_upload` / `oss_download(bucket, object, path)` run oss2 inside the session (`_agent.py`, see
   `_tools`): `Upload success: ...` / `Download success: ...`, or a tool error with the cause (the OSS
   error code, message and HTTP status; the OS error on the session path; the connection error).

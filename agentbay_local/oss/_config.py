@@ -1,9 +1,11 @@
 """Each session's object storage settings, held by the server (never where the session can read them).
 
-`bind_session(session_root, url)` records the local object store's URL for a new session (the default
-endpoint of its `oss_env_init`); `oss_env_init` stores the credentials with `configure`; `forget_session`
-drops both when the session is deleted. They live in the server's memory only: the secret is never
-written to disk, and a restarted server asks for `oss_env_init` again.
+`bind_session(session_root, url)` records the local object store's URL for a session (the default
+endpoint of its `oss_env_init`; the server binds it as each `oss_env_init` comes, so a session made
+before a restart gets the store of the running server, whose port may have changed); `oss_env_init`
+stores the credentials with `configure`; `forget_session` drops both when the session is deleted. They
+live in the server's memory only: the secret is never written to disk, and a restarted server asks
+for `oss_env_init` again.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ def _key(session_root: Path | str) -> str:
 
 
 def bind_session(session_root: Path | str, url: str | None) -> None:
-    """Record the object store a new session uses when `oss_env_init` names no endpoint."""
+    """Record the object store the session uses when `oss_env_init` names no endpoint (None: none)."""
     with _lock:
         if url:
             _endpoints[_key(session_root)] = url

@@ -439,3 +439,21 @@ def test_transfers_count_as_commands_in_the_bounds(state_dir: Path, monkeypatch:
         finally:
             wire.ok("ReleaseMcpSession", SessionId=session_id)  # ends the sleep
             holder.join(30)
+
+
+def test_env_init_after_a_restart_uses_the_store_of_the_running_server(state_dir: Path) -> None:
+    key = "akm-oss-restart-0001"
+    with LocalServer(state_dir, api_keys=[key]) as first, httpx.Client(base_url=first.endpoint) as client:
+        session_id = Wire(client, key).create()
+    with (
+        LocalServer(state_dir, api_keys=[key]) as server,
+        httpx.Client(base_url=server.endpoint, timeout=60) as client,
+    ):
+        wire = Wire(client, key)
+        text = init(wire, session_id)
+        assert server.oss_endpoint in text
+        bucket(server, wire).create_bucket()
+        put_file(server, session_id, "/tmp/r.txt", b"after a restart")
+        text, is_error = call(wire, session_id, "oss_upload", bucket=BUCKET, object="r", path="/tmp/r.txt")
+        assert not is_error and "Upload success" in text, text
+        wire.ok("ReleaseMcpSession", SessionId=session_id)
