@@ -5,7 +5,9 @@ A transfer is `_agent.py` run by the server's own interpreter in the session's s
 to the session and lands where the session sees it. The interpreter, its standard library and the
 directories of oss2 and its dependencies are bound read-only into the sandbox; `-I -S` keeps anything
 else (PYTHONPATH, site-packages, .pth files) out. The request, credentials included, goes through the
-program's stdin: never argv, the environment or a file, which the session's processes could read.
+program's stdin: never argv, the environment or a file, which every process of the session could
+read (while the program runs, its memory is the session user's, as with OSS's own client in a cloud
+session: the credentials are the session's to use).
 
 Every reply is scrubbed of the session's secret and token, and no log record carries a tool's
 arguments.
