@@ -10,6 +10,8 @@
 - file transfers (`_urls`): 64 MiB up and down through the URL path vs bare httpx PUT/GET to the same
   server's presigned URLs, vs the 50 KiB tool path, the client's RSS growth; tool-path downloads with
   one ranged read in flight vs four (sync and async clients);
+- the local object store (`_objectstore`): 64 MiB PUT and GET through oss2 vs bare httpx PUT/GET to
+  signed URLs of the same store;
 - desktop sessions (`_desktop`): screenshot latency (1024x768, the URL, and with the download), input
   latency (move_mouse, click_mouse, input_text of 20 characters), the time a desktop adds to create
   (linux_latest vs code_latest).
@@ -55,13 +57,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def server_process(pids: list[int] | None = None) -> Iterator[str]:
+def server_process(pids: list[int] | None = None, oss_port: int = 0) -> Iterator[str]:
     """A local server in a process of its own (its pid appended to `pids`); yields its endpoint."""
     port = free_port()
     with tempfile.TemporaryDirectory() as state:
         proc = subprocess.Popen(
             [sys.executable, "-m", "agentbay._cli", "local", "serve", "--port", str(port),
-             "--state-dir", state, "--api-key", KEY],
+             "--oss-port", str(oss_port), "--state-dir", state, "--api-key", KEY],
             stdout=subprocess.DEVNULL,
         )  # fmt: skip
         if pids is not None:
@@ -238,6 +240,17 @@ def url_transfer(endpoint: str, mib: int) -> dict[str, Any]:
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
+def object_store(mib: int) -> dict[str, Any]:
+    """oss2 vs bare httpx on the local object store (`_objectstore.py`), on a server of its own."""
+    oss_port = free_port()
+    with server_process(oss_port=oss_port):
+        out = subprocess.run(
+            [sys.executable, str(ROOT / "bench" / "_objectstore.py"), f"http://127.0.0.1:{oss_port}", KEY, str(mib)],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
 def desktop(endpoint: str) -> dict[str, Any]:
     """Screenshots, input and create with a desktop (`_desktop.py`); skipped without the X packages."""
     from agentbay_local.desktop import missing_packages
@@ -336,6 +349,7 @@ def main() -> None:
     pids: list[int] = []
     with server_process(pids) as endpoint:
         results["capacity"] = _capacity.run_all(endpoint, KEY, pids[0])
+    results["object_store"] = object_store(64)
 
     # Our import is measured where a user has it: a fresh venv with `pip install agentbay` alone.
     with fresh_venv(str(ROOT)) as (python, count):
@@ -374,6 +388,11 @@ def print_table(r: dict[str, Any]) -> None:
                      f"up {t['upload_mb_s']:.0f}, down {t['download_mb_s']:.0f}",
                      f"RSS +{t['rss_growth_mb']:.0f} MB", "≥ 50"))  # fmt: skip
     rows.extend(url_rows(r["url_transfer"]))
+    o = r["object_store"]
+    for way in ("up", "down"):
+        rows.append((f"{o['mib']} MiB {way}, object store via oss2, MB/s", f"{o['oss2'][f'{way}_mb_s']:.0f}",
+                     f"raw httpx {o['raw'][f'{way}_mb_s']:.0f}",
+                     f"ratio {o['oss2'][f'{way}_mb_s'] / o['raw'][f'{way}_mb_s']:.2f}", ""))  # fmt: skip
     rows.extend(desktop_rows(r["desktop"]))
     i = r["import"]
     rows.append(("import agentbay, s", f"{i['ours']['import_s']:.3f}", f"official {i['official']['import_s']:.3f}",
