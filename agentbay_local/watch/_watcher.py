@@ -3,15 +3,18 @@ below it, and the events seen since the last poll.
 
 Events are read from the inotify fd at poll time only (non-blocking, until the kernel's queue is
 empty), not by a reader thread. That is correct because the kernel keeps every event in order in the
-instance's queue until it is read; a thread would only move them into our queue sooner. What bounds
-memory is the same either way: the kernel queue (`fs.inotify.max_queued_events`, 16384 by default; past
-it the kernel drops events and queues one IN_Q_OVERFLOW, which we log) and our pending list, capped at
-`MAX_PENDING` events (past it the oldest are dropped and the count logged at each poll): a caller that
-polls keeps the newest changes. What a thread would narrow: the window between a directory's creation
-and the watch on it (the scan of a new directory, below, closes it either way), and the kernel's merging
-of an event into the previous one when both are identical and unread (two writes in a row to one file,
-with no other event between, are one IN_CLOSE_WRITE, so one `modify`): a thread would merge fewer, but
-could not promise none either.
+instance's queue until it is read; a thread would only move them into our list sooner. Memory is
+bounded twice, and both bounds keep the OLDEST changes since the previous poll and drop the later ones:
+the kernel queue (`fs.inotify.max_queued_events`, 16384 by default: past it the kernel drops new events
+and queues one IN_Q_OVERFLOW), then our pending list (`MAX_PENDING` events: past it new ones are
+dropped). Drops and overflows are counted and logged at the poll. So a poll after a huge burst reports
+its first `MAX_PENDING` changes, coherently (no hole in the middle), and the next poll reports what
+happened after it. Directories created meanwhile are still watched, even when their events are dropped.
+What a thread would narrow: the kernel overflow (it would drain the queue as it fills), the window
+between a directory's creation and the watch on it (the scan of a new directory, below, closes it either
+way), and the kernel's merging of an event into the previous one when both are identical and unread
+(two writes in a row to one file, with no other event between, are one IN_CLOSE_WRITE, so one
+`modify`): a thread would merge fewer, but could not promise none either.
 
 A new directory (created or moved in) is watched at once, then listed: what is already inside it is
 reported as created (and a non-empty file as modified too: it was written before we could see the
@@ -41,7 +44,7 @@ __all__ = ["MAX_DIRS", "MAX_PENDING", "Watcher"]
 
 logger = logging.getLogger("agentbay_local.watch")
 
-#: Events kept between two polls of one watcher; past it the oldest are dropped (and logged).
+#: Events kept between two polls of one watcher; past it later ones are dropped (and counted, logged).
 MAX_PENDING = 10_000
 #: Directories one watcher watches (inotify watches); deeper or further ones are left out (and logged).
 MAX_DIRS = 10_000
@@ -78,7 +81,8 @@ class Watcher:
         #: handing out its last events.
         self.gone = False
         self._lock = threading.Lock()
-        self._pending: deque[Change] = deque(maxlen=MAX_PENDING if max_pending is None else max_pending)
+        self.max_pending = MAX_PENDING if max_pending is None else max_pending
+        self._pending: list[Change] = []
         self._dropped = 0
         self._overflows = 0
         self._capped = False
@@ -102,15 +106,14 @@ class Watcher:
         with self._lock:
             self.last_poll = time.monotonic()
             self._drain()
-            events = list(self._pending)
-            self._pending.clear()
+            events, self._pending = self._pending, []
             if self._dropped or self._overflows:
                 logger.warning(
                     "watch of %s: %d event(s) dropped since the last poll (more than %d pending), "
                     "%d kernel queue overflow(s)",
                     self.location.session_path,
                     self._dropped,
-                    self._pending.maxlen,
+                    self.max_pending,
                     self._overflows,
                 )
                 self._dropped = self._overflows = 0
@@ -181,8 +184,9 @@ class Watcher:
         elif key in self._scanned:  # the scan of a new directory reported it already
             self._scanned.discard(key)
             return
-        if len(self._pending) == self._pending.maxlen:
+        if len(self._pending) >= self.max_pending:
             self._dropped += 1
+            return
         self._pending.append({"eventType": event_type, "path": path, "pathType": path_type})
 
     # ---- watches ---------------------------------------------------------------------------------

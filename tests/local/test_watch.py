@@ -156,7 +156,7 @@ def test_each_session_and_path_has_its_own_cursor(wire: Wire, sid: str) -> None:
     assert poll(wire, sid, f"{W}/sub/") == []  # the same directory, however it is spelled
 
 
-def test_a_burst_keeps_the_newest_events_within_the_cap(
+def test_a_burst_keeps_its_first_events_within_the_cap(
     monkeypatch: pytest.MonkeyPatch, wire: Wire, sid: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     monkeypatch.setattr(_watcher, "MAX_PENDING", 50)
@@ -165,9 +165,12 @@ def test_a_burst_keeps_the_newest_events_within_the_cap(
     with caplog.at_level(logging.WARNING, logger="agentbay_local.watch"):
         events = poll(wire, sid)
     assert len(events) == 50
-    assert events[-1] == ("modify", f"{W}/f300", "file")  # the newest are kept
+    assert events[:2] == [("create", f"{W}/f1", "file"), ("modify", f"{W}/f1", "file")]
+    assert events[-1] == ("modify", f"{W}/f25", "file")  # the first changes, without a hole
     assert "550 event(s) dropped" in caplog.text
     assert poll(wire, sid) == []
+    run(wire, sid, f"mkdir {W}/later")  # the watch goes on after the burst
+    assert poll(wire, sid) == [("create", f"{W}/later", "directory")]
 
 
 def test_a_kernel_queue_overflow_is_logged(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
