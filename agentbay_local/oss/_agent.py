@@ -35,6 +35,9 @@ if __name__ == "__main__":  # run with -I -S: the directories of oss2 and its de
 import oss2  # type: ignore[import-untyped, unused-ignore]
 import requests  # type: ignore[import-untyped, unused-ignore]
 
+#: Above this size a file is uploaded in parts (one PutObject takes at most 5 GB), of this size.
+MULTIPART_THRESHOLD = 256 << 20
+PART_SIZE = 64 << 20
 #: How much of an HTTP error body a reply quotes.
 _BODY_EXCERPT = 300
 _CHUNK = 1 << 20
@@ -177,6 +180,21 @@ def _connection_cause(error: BaseException) -> str:
     return text
 
 
+def _upload_in_parts(bucket: Any, key: str, file: str) -> None:
+    """A big file in parts, several at once; its progress is kept in the session's temporary
+    directory, so the same upload retried after a failure sends only the parts still missing."""
+    store = oss2.ResumableStore(root=tempfile.gettempdir())
+    oss2.resumable_upload(
+        bucket,
+        key,
+        file,
+        store=store,
+        multipart_threshold=MULTIPART_THRESHOLD,
+        part_size=PART_SIZE,
+        num_threads=4,
+    )
+
+
 def upload(request: dict[str, Any]) -> str:
     bucket = _bucket(request)
     key, path, shown = request["object"], request["path"], request["shown"]
@@ -185,7 +203,10 @@ def upload(request: dict[str, Any]) -> str:
         object_key = f"{key.rstrip('/')}/{rel}" if rel else key
         with _open_for_reading(file, file_shown) as source:
             try:
-                bucket.put_object(object_key, source)
+                if os.fstat(source.fileno()).st_size > MULTIPART_THRESHOLD:
+                    _upload_in_parts(bucket, object_key, file)
+                else:
+                    bucket.put_object(object_key, source)
             except oss2.exceptions.OssError as error:
                 raise _oss_failure(error, request["endpoint"]) from None
             except OSError as error:

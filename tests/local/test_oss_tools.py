@@ -8,6 +8,7 @@ import json
 import logging
 import os
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -457,3 +458,38 @@ def test_env_init_after_a_restart_uses_the_store_of_the_running_server(state_dir
         text, is_error = call(wire, session_id, "oss_upload", bucket=BUCKET, object="r", path="/tmp/r.txt")
         assert not is_error and "Upload success" in text, text
         wire.ok("ReleaseMcpSession", SessionId=session_id)
+
+
+def test_a_big_file_goes_up_in_parts(
+    server: LocalServer, wire: Wire, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above the threshold (256 MiB in use; small here) `_agent` uploads in parts, which PutObject's
+    5 GB limit needs; the parts' progress is kept in the temporary directory (the session's /tmp)."""
+    monkeypatch.setattr(_agent, "MULTIPART_THRESHOLD", 300 * 1024)
+    monkeypatch.setattr(_agent, "PART_SIZE", 100 * 1024)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    mine = bucket(server, wire)
+    mine.create_bucket()
+    big = os.urandom(1024 * 1024 + 7)
+    (tmp_path / "big.bin").write_bytes(big)
+    reply = _agent.run(
+        {
+            "op": "upload",
+            "endpoint": server.oss_endpoint,
+            "access_key_id": "id",
+            "access_key_secret": wire.key,
+            "security_token": None,
+            "bucket": BUCKET,
+            "object": "big.bin",
+            "path": str(tmp_path / "big.bin"),
+            "shown": "/home/wuying/big.bin",
+        }
+    )
+    assert reply == {
+        "ok": True,
+        "text": "Upload success: /home/wuying/big.bin to oss://session-bucket/big.bin",
+    }
+    head = mine.head_object("big.bin")
+    assert head.content_length == len(big) and head.object_type == "Multipart"
+    assert mine.get_object("big.bin").read() == big
