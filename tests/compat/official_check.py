@@ -10,7 +10,11 @@ other, delete(sync_context=True) in between); `file_transfer` (0.9.0: upload_fil
 httpx, list_files, delete_file, delete); `desktop` (a linux_latest session: application, window and
 ui: start an app and see its window, resize/maximize/minimize/restore/fullscreen/close, type into an
 xterm running `cat > file`, click, screenshot, stop apps by pid, name and command); `computer` (0.9.0:
-screen size, cursor, mouse, keys and text as xev reports them, screenshot).
+screen size, cursor, mouse, keys and text as xev reports them, screenshot); `oss` (session.oss on the
+local server's object store, in a bucket the caller made with oss2 and names in OSS_BUCKET: env_init
+without an endpoint, upload and download back, the caller's object OSS_USER_OBJECT downloaded, upload
+and download anonymous through the caller's signed URLs OSS_PUT_URL / OSS_GET_URL, a missing object,
+a missing bucket and a wrong secret refused).
 Group `code`: run_code in python and javascript, the session's files, errors and a timeout.
 Group `watch`: file_system.watch_directory with a stop event, files written by execute_command seen by
 the callback (recursively), the thread stopped by the event, then _get_file_change.
@@ -486,6 +490,59 @@ def computer_group(ab: AgentBay) -> None:
     step("delete", lambda: session.delete(), lambda r: r.success)
 
 
+def oss_group(ab: AgentBay) -> None:
+    """session.oss against the local server's own object store (see the module's docstring)."""
+    bucket, key = os.environ["OSS_BUCKET"], os.environ["AGENTBAY_API_KEY"]
+    created = step("create", lambda: ab.create(), lambda r: r.success)
+    if not created or not created.success:
+        return
+    session = created.session
+    oss, run = session.oss, session.command.execute_command
+    # The token positionally: 0.8/0.9 call it `securityToken`, 0.22.3 `security_token` (required).
+    step("env_init(no endpoint)", lambda: oss.env_init("compat-id", key, None), lambda r: r.success)
+    made = step("execute_command(make a file)", lambda: run(
+        "mkdir -p /home/wuying/oss && head -c 200000 /dev/urandom > /home/wuying/oss/up.bin"
+        " && sha256sum /home/wuying/oss/up.bin"), lambda r: r.success)  # fmt: skip
+    digest = made.output.split()[0] if made else ""
+
+    def same_file(path: str) -> Callable[[], Any]:
+        return lambda: run(f"sha256sum {path}")
+
+    step("upload", lambda: oss.upload(bucket, "compat/up.bin", "/home/wuying/oss/up.bin"),
+         lambda r: r.success and "Upload success" in r.content)  # fmt: skip
+    step("download", lambda: oss.download(bucket, "compat/up.bin", "/home/wuying/oss/down.bin"),
+         lambda r: r.success and "Download success" in r.content)  # fmt: skip
+    step(
+        "the downloaded file", same_file("/home/wuying/oss/down.bin"), lambda r: r.output.split()[0] == digest
+    )
+    user_object = os.environ["OSS_USER_OBJECT"]
+    step("download(the caller's object)", lambda: oss.download(bucket, user_object, "/home/wuying/oss/user.txt"),
+         lambda r: r.success)  # fmt: skip
+    step("the caller's object in the session", lambda: run("cat /home/wuying/oss/user.txt"),
+         lambda r: r.output == os.environ["OSS_USER_TEXT"])  # fmt: skip
+    step("upload_anonymous", lambda: oss.upload_anonymous(os.environ["OSS_PUT_URL"], "/home/wuying/oss/up.bin"),
+         lambda r: r.success and "Upload success" in r.content)  # fmt: skip
+    step("download_anonymous", lambda: oss.download_anonymous(os.environ["OSS_GET_URL"], "/home/wuying/oss/anon.bin"),
+         lambda r: r.success and "Download success" in r.content)  # fmt: skip
+    step(
+        "the anonymous round trip",
+        same_file("/home/wuying/oss/anon.bin"),
+        lambda r: r.output.split()[0] == digest,
+    )
+    step("download(a missing object) refused",
+         lambda: refusal(lambda: oss.download(bucket, "compat/none.bin", "/home/wuying/oss/none.bin")),
+         lambda why: "NoSuchKey" in why)  # fmt: skip
+    step("upload(a missing bucket) refused",
+         lambda: refusal(lambda: oss.upload(bucket + "-none", "x", "/home/wuying/oss/up.bin")),
+         lambda why: "NoSuchBucket" in why)  # fmt: skip
+    step("env_init(a wrong secret)", lambda: oss.env_init("compat-id", "not-the-api-key-0123", None),
+         lambda r: r.success)  # fmt: skip
+    step("upload(a wrong secret) refused",
+         lambda: refusal(lambda: oss.upload(bucket, "compat/wrong.bin", "/home/wuying/oss/up.bin")),
+         lambda why: "SignatureDoesNotMatch" in why and "not-the-api-key" not in why)  # fmt: skip
+    step("delete", lambda: session.delete(), lambda r: r.success)
+
+
 def code_group(ab: AgentBay) -> None:
     """session.code.run_code: python and javascript output, the session's files, a traceback, a
     timeout, an unsupported language refused by the SDK itself."""
@@ -585,6 +642,7 @@ GROUPS = {
     "desktop": desktop_group,
     "computer": computer_group,
     "code": code_group,
+    "oss": oss_group,
     "watch": watch_group,
 }
 

@@ -24,10 +24,13 @@ CHECK = ROOT / "tests" / "compat" / "official_check.py"
 KEY = "akm-official-sdk-check"
 
 
-def run_official(version: str, endpoint: str, groups: list[str], cwd: Path) -> list[dict[str, object]]:
+def run_official(
+    version: str, endpoint: str, groups: list[str], cwd: Path, extra_env: dict[str, str] | None = None
+) -> list[dict[str, object]]:
     python = official_sdk.python_for(version)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AGENTBAY_", "PYTHON"))}
     env.update(AGENTBAY_ENDPOINT=endpoint, AGENTBAY_API_KEY=KEY, OFFICIAL_SDK_VERSION=version)
+    env.update(extra_env or {})
     proc = subprocess.run(
         [str(python), str(CHECK), *groups], env=env, cwd=cwd, capture_output=True, text=True, timeout=600
     )
@@ -160,6 +163,39 @@ def test_official_sdk_0_9_0_computer(tmp_path: Path) -> None:
         "xev: the keys",
         "xev: the text",
         "the screenshot is a 1024x768 PNG",
+    } <= names
+
+
+@pytest.mark.parametrize("version", ["0.8.0", "0.9.0", "0.22.3"])
+def test_official_sdk_oss(version: str, tmp_path: Path) -> None:
+    """session.oss on the local server's object store: the bucket and an object put by a user program
+    with oss2 (secret = the API key), env_init without an endpoint, upload and download back,
+    anonymous transfers through oss2's signed URLs, a missing object or bucket and a wrong secret
+    refused with the OSS error code."""
+    import oss2
+
+    with LocalServer(tmp_path / "state", api_keys=[KEY]) as server:
+        bucket = oss2.Bucket(oss2.Auth("user-program", KEY), server.oss_endpoint, "compat-bucket")
+        bucket.create_bucket()
+        bucket.put_object("from-the-user.txt", b"put by the user's program\n")
+        env = {
+            "OSS_BUCKET": "compat-bucket",
+            "OSS_USER_OBJECT": "from-the-user.txt",
+            "OSS_USER_TEXT": "put by the user's program\n",
+            "OSS_PUT_URL": bucket.sign_url("PUT", "compat/anon.bin", 600),
+            "OSS_GET_URL": bucket.sign_url("GET", "compat/anon.bin", 600),
+        }
+        steps = run_official(version, server.endpoint, ["oss"], tmp_path, env)
+        # What the session uploaded is there for the user's program too.
+        assert bucket.get_object("compat/up.bin").read() == bucket.get_object("compat/anon.bin").read()
+    names = {s["step"] for s in steps if "step" in s}
+    assert {
+        "the downloaded file",
+        "the caller's object in the session",
+        "the anonymous round trip",
+        "download(a missing object) refused",
+        "upload(a missing bucket) refused",
+        "upload(a wrong secret) refused",
     } <= names
 
 
