@@ -71,7 +71,7 @@ def typecheck(session: nox.Session) -> None:
 
 #: Programs the local server needs from the system, with their Debian package: bubblewrap sandboxes
 #: commands; the rest run the desktop of linux_latest sessions (agentbay_local/desktop) and its test
-#: app (xterm).
+#: app (xterm); node runs run_code's JavaScript.
 SYSTEM_PACKAGES = {
     "bwrap": "bubblewrap",
     "Xvfb": "xvfb",
@@ -82,6 +82,7 @@ SYSTEM_PACKAGES = {
     "xwininfo": "x11-utils",
     "xwd": "x11-apps",
     "xterm": "xterm",
+    "node": "nodejs",
 }
 
 
