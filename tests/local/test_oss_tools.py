@@ -382,6 +382,24 @@ def test_the_program_in_process(server: LocalServer, wire: Wire, tmp_path: Path)
         op="get_url", url=f"http://127.0.0.1:{closed_port()}/x?Signature=s", path=str(tmp_path / "y")
     )
     assert not ok and text.startswith("Could not reach http://127.0.0.1:") and "Signature" not in text, text
+    (tmp_path / "f.txt").write_bytes(b"f")
+    ok, text = run(op="put_url", url=mine.sign_url("PUT", "p", 60), path=str(tmp_path / "f.txt"))
+    assert ok and text == "Upload success: /shown (HTTP 200)", text
+    ok, text = run(op="get_url", url=mine.sign_url("GET", "nothing", 60), path=str(tmp_path / "g"))
+    assert not ok and text.startswith("HTTP 404 Not Found: <?xml") and "NoSuchKey" in text, text
+    ok, text = run(op="download", object="p", path=str(tmp_path / "f.txt" / "below"))
+    assert not ok and text == "Not a directory: /shown", text
+    ok, text = run(op="download", object="nothing", path=str(tmp_path / "n"))
+    assert not ok and text.startswith("NoSuchKey: The specified key does not exist. (HTTP 404, RequestId "), (
+        text
+    )
+    ok, text = run(op="upload", object="o", path=str(tmp_path / "missing"))
+    assert not ok and text == "No such file or directory: /shown", text
+    ok, text = run(
+        op="upload", object="o", path=str(tmp_path / "f.txt"), endpoint=f"127.0.0.1:{closed_port()}"
+    )
+    assert not ok and "Could not reach the object storage endpoint 127.0.0.1:" in text, text
+    assert text.endswith("Connection refused"), text
 
 
 def test_an_unexpected_failure_is_reported_and_logged_without_the_secret(
