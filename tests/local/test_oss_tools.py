@@ -511,3 +511,18 @@ def test_a_big_file_goes_up_in_parts(
     head = mine.head_object("big.bin")
     assert head.content_length == len(big) and head.object_type == "Multipart"
     assert mine.get_object("big.bin").read() == big
+
+
+def test_an_unreadable_file_is_refused_with_the_os_error(
+    server: LocalServer, wire: Wire, session: str
+) -> None:
+    """In the sandbox the program has the session user's rights, no more (the server's host fallback
+    runs it with the server's)."""
+    if _shell.bwrap_executable() is None and os.getuid() == 0:
+        pytest.skip("the host fallback of a root server reads any file")
+    bucket(server, wire).create_bucket()
+    init(wire, session)
+    text, is_error = call(wire, session, "shell", command="echo x > /tmp/locked && chmod 000 /tmp/locked")
+    assert not is_error, text
+    text, is_error = call(wire, session, "oss_upload", bucket=BUCKET, object="o", path="/tmp/locked")
+    assert is_error and text == "Permission denied: /tmp/locked", text
