@@ -131,15 +131,28 @@ def thread_name(path: str) -> str:
     return f"DirectoryWatcher-{path.replace('/', '_')}"
 
 
-def ends_watch(error: AgentBayError) -> bool:
+def ends_watch(error: BaseException) -> bool:
     """Whether a poll's error ends the watcher: the session is gone (deleted here or elsewhere).
     Any other failure (a timeout, a tool error) is logged and the watcher polls again."""
     return isinstance(error, SessionClosedError | NotFoundError)
 
 
-def log_poll_error(path: str, error: AgentBayError) -> None:
-    """A failed poll, at WARNING; the error's text never holds the API key (the transport scrubs it)."""
-    logger.warning("watch_directory(%s): poll failed: %s", path, error)
+def poll_events(path: str, result: FileChangeResult) -> list[FileChangeEvent] | None:
+    """What a watcher makes of a poll: its events; [] after a failure (logged); None when the session
+    is gone."""
+    if result.error is None:
+        return result.events
+    return poll_failed(path, result.error)
+
+
+def poll_failed(path: str, error: BaseException) -> list[FileChangeEvent] | None:
+    """A poll that raised `error` or failed with it: None when that ends the watcher, else [] and a
+    WARNING (an SDK error's text never holds the API key: the transport scrubs it)."""
+    if ends_watch(error):
+        return None
+    shown = error if isinstance(error, AgentBayError) else repr(error)
+    logger.warning("watch_directory(%s): poll failed: %s", path, shown)
+    return []
 
 
 def log_callback_error(path: str) -> None:

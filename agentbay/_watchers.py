@@ -7,7 +7,8 @@ for free: unasync turns `AsyncDirectoryWatcher` into `DirectoryWatcher`, and bot
 
 Both poll `get_file_change` every `interval` seconds. The first poll arms the watch (the service starts
 watching the path then) and its events are not reported: a watcher reports the changes from then on,
-as the official SDK 0.22.3 does. Each later poll with events is handed out (to the callback, or to the
+as the official SDK 0.22.3 does. Entering a watcher's `with` / `async with` block arms it before the
+block's body runs, so that changes the body makes are seen. Each later poll with events is handed out (to the callback, or to the
 iterating caller); polls without events are not. A failed poll is logged at WARNING and the watcher
 polls again; a deleted session (or one the service no longer knows) ends it. What they share without
 I/O is in `_watch`.
@@ -24,7 +25,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from . import _watch as watch
-from ._exceptions import AgentBayError, InvalidInputError, SessionClosedError
+from ._exceptions import InvalidInputError
 from ._watch import FileChangeEvent
 
 if TYPE_CHECKING:
@@ -47,9 +48,11 @@ class DirectoryWatcher(threading.Thread):
     """Watches a session directory from a daemon thread, calling `callback(events)` for each poll with
     events. Returned NOT started, as the official SDK's: call `start()`, then set `stop_event` (or call
     `stop()`, which also joins). `ready_event` is set once the first poll has armed the watch: changes
-    made after it are reported. As a context manager it starts, waits for `ready_event`, and stops and
-    joins on exit. Without a callback, iterate it instead (in the calling thread):
-    ``for events in watcher:`` until `stop_event` is set.
+    made after it are reported.
+
+    As a context manager it arms the watch before the block runs: with a callback it starts the thread
+    and waits for `ready_event`; without one, iterate it in the block (``for events in watcher:``, in
+    the calling thread, until `stop_event` is set or the loop breaks). The block's end stops and joins.
     """
 
     def __init__(
@@ -69,8 +72,10 @@ class DirectoryWatcher(threading.Thread):
         """Set once the first poll has armed the watch (or the watcher has ended)."""
         self._file_system = file_system
         self._on_changes = callback
+        self._ended = False  # the session is gone
 
     def start(self) -> None:
+        """Start the thread that polls and calls the callback (which `watch_directory` must have had)."""
         if self._on_changes is None:
             raise _no_callback(self.path)
         super().start()
@@ -91,38 +96,34 @@ class DirectoryWatcher(threading.Thread):
         if self.is_alive() and threading.current_thread() is not self:
             self.join(timeout)
 
-    def __iter__(self) -> Iterator[list[FileChangeEvent]]:
-        if self._poll() is None:
+    def _arm(self) -> None:
+        if not self.ready_event.is_set():
+            self._ended = self._poll() is None
             self.ready_event.set()
-            return
-        self.ready_event.set()
-        while not self.stop_event.wait(self.interval):
+
+    def __iter__(self) -> Iterator[list[FileChangeEvent]]:
+        self._arm()
+        while not self._ended and not self.stop_event.wait(self.interval):
             events = self._poll()
             if events is None:
-                return
-            if events:
+                self._ended = True
+            elif events:
                 yield events
 
     def _poll(self) -> list[FileChangeEvent] | None:
         """The events of one poll; [] after a failure (logged); None when the session is gone."""
         try:
             result = self._file_system._get_file_change(self.path)
-        except SessionClosedError:
-            return None
-        except Exception as exc:  # a thread has no caller to raise to: say it, and poll again
-            watch.log_poll_error(
-                self.path, exc if isinstance(exc, AgentBayError) else AgentBayError(repr(exc))
-            )
-            return []
-        if result.error is not None:
-            if watch.ends_watch(result.error):
-                return None
-            watch.log_poll_error(self.path, result.error)
-        return result.events
+        except Exception as exc:  # a thread has no caller to raise to
+            return watch.poll_failed(self.path, exc)
+        return watch.poll_events(self.path, result)
 
     def __enter__(self) -> DirectoryWatcher:
-        self.start()
-        self.ready_event.wait()
+        if self._on_changes is None:
+            self._arm()
+        else:
+            self.start()
+            self.ready_event.wait()
         return self
 
     def __exit__(
@@ -135,13 +136,15 @@ class AsyncDirectoryWatcher:
     """Watches a session directory from the event loop. Two ways to use it:
 
     - ``async for events in watcher:`` polls every `interval` seconds and yields each poll with
-      events, until `stop()` (or `stop_event.set()`) or the end of the session;
-    - with a callback (a function or a coroutine function): ``await watcher.start()`` arms the watch
-      and runs the polls in a task that calls it; ``await watcher.stop()`` ends and awaits the task.
-      ``async with session.file_system.watch_directory(path, callback) as watcher:`` does both.
+      events, until `stop()` (or `stop_event.set()`), a ``break``, or the end of the session;
+    - with a callback (a function or a coroutine function), the polls run in a task that calls it:
+      ``await watcher.start()`` returns once the watch is armed, ``await watcher.stop()`` ends the
+      task and waits for it.
 
-    `stop_event` is a `threading.Event` as in the sync client: `stop()` wakes the watcher at once; a
-    `stop_event.set()` from elsewhere is seen within one `interval`.
+    ``async with session.file_system.watch_directory(path[, callback]) as watcher:`` is `start()`
+    and `stop()`: the watch is armed before the block runs (without a callback, iterate it in the
+    block). `stop_event` is a `threading.Event` as in the sync client: `stop()` wakes the watcher at
+    once; a `stop_event.set()` from elsewhere is seen within one `interval`.
     """
 
     def __init__(
@@ -159,6 +162,8 @@ class AsyncDirectoryWatcher:
         """Set once the first poll has armed the watch (or the watcher has ended)."""
         self._file_system = file_system
         self._on_changes = callback
+        self._ended = False  # the session is gone
+        self._started = False
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
@@ -166,58 +171,53 @@ class AsyncDirectoryWatcher:
         return f"{type(self).__name__}(path={self.path!r}, interval={self.interval}, alive={self.is_alive()})"
 
     async def start(self) -> None:
-        """Arm the watch (the first poll) and run the callback's polls in a task; returns once armed."""
-        if self._on_changes is None:
-            raise _no_callback(self.path)
-        if self._task is not None:
+        """Arm the watch (the first poll); with a callback, run the polls in a task that calls it.
+        Returns once the watch is armed. Without a callback, iterate the watcher afterwards."""
+        if self._started:
             raise InvalidInputError("this watcher was started already")
-        armed = asyncio.Event()
-        self._task = asyncio.get_running_loop().create_task(
-            self._run(armed), name=watch.thread_name(self.path)
-        )
-        await armed.wait()
+        self._started = True
+        await self._arm()
+        if self._on_changes is not None:
+            self._task = asyncio.get_running_loop().create_task(
+                self._run(), name=watch.thread_name(self.path)
+            )
 
     def is_alive(self) -> bool:
-        """Whether the task that `start()` began is running."""
+        """Whether the callback's task (see `start`) is running."""
         return self._task is not None and not self._task.done()
 
     async def join(self) -> None:
-        """Wait for the task that `start()` began to end (after `stop_event` is set, or the session ends)."""
+        """Wait for the callback's task to end (after `stop_event` is set, or the session ends)."""
         if self._task is not None:
             await self._task
 
     async def stop(self) -> None:
-        """Stop the watcher, and wait for its task (if started) to end."""
+        """Stop the watcher, and wait for its callback's task (if any) to end."""
         self.stop_event.set()
         self._wake.set()
         await self.join()
 
-    async def _run(self, armed: asyncio.Event) -> None:
-        try:
-            async for events in self._changes(armed):
-                try:
-                    outcome = self._on_changes(events)  # type: ignore[misc]  # start() checked it
-                    if inspect.isawaitable(outcome):
-                        await outcome
-                except Exception:
-                    watch.log_callback_error(self.path)
-        finally:
-            armed.set()
+    async def _run(self) -> None:
+        async for events in self:
+            try:
+                outcome = self._on_changes(events)  # type: ignore[misc]  # start() checked it
+                if inspect.isawaitable(outcome):
+                    await outcome
+            except Exception:
+                watch.log_callback_error(self.path)
 
-    def __aiter__(self) -> AsyncIterator[list[FileChangeEvent]]:
-        return self._changes(asyncio.Event())
+    async def _arm(self) -> None:
+        if not self.ready_event.is_set():
+            self._ended = await self._poll() is None
+            self.ready_event.set()
 
-    async def _changes(self, armed: asyncio.Event) -> AsyncIterator[list[FileChangeEvent]]:
-        first = await self._poll()
-        self.ready_event.set()
-        armed.set()
-        if first is None:
-            return
-        while not await self._stopped_after_interval():
+    async def __aiter__(self) -> AsyncIterator[list[FileChangeEvent]]:
+        await self._arm()
+        while not self._ended and not await self._stopped_after_interval():
             events = await self._poll()
             if events is None:
-                return
-            if events:
+                self._ended = True
+            elif events:
                 yield events
 
     async def _stopped_after_interval(self) -> bool:
@@ -230,18 +230,9 @@ class AsyncDirectoryWatcher:
         """The events of one poll; [] after a failure (logged); None when the session is gone."""
         try:
             result = await self._file_system._get_file_change(self.path)
-        except SessionClosedError:
-            return None
         except Exception as exc:  # as the thread: a task has no caller to raise to
-            watch.log_poll_error(
-                self.path, exc if isinstance(exc, AgentBayError) else AgentBayError(repr(exc))
-            )
-            return []
-        if result.error is not None:
-            if watch.ends_watch(result.error):
-                return None
-            watch.log_poll_error(self.path, result.error)
-        return result.events
+            return watch.poll_failed(self.path, exc)
+        return watch.poll_events(self.path, result)
 
     async def __aenter__(self) -> AsyncDirectoryWatcher:
         await self.start()

@@ -215,9 +215,12 @@ def test_the_sync_watcher_iterates_without_a_callback(sync_bay: Any, fake: FakeS
     watcher = session_of(bay).file_system.watch_directory(PATH, interval=0.001)
     with pytest.raises(InvalidInputError, match="no callback"):
         watcher.start()
-    for events in watcher:
-        assert events == events_of(CREATED)
-        break
+    with watcher:  # arms the watch in this thread: the body's changes are seen
+        assert watcher.ready_event.is_set() and len(polls(fake)) == 1 and not watcher.is_alive()
+        for events in watcher:
+            assert events == events_of(CREATED)
+            break
+    assert watcher.stop_event.is_set() and len(polls(fake)) == 2
 
 
 @ASYNC_ONLY
@@ -269,6 +272,26 @@ def test_the_async_iterator_ends_when_stopped(async_bay: Any, fake: FakeService)
         return count
 
     assert asyncio.run(run()) == 0 and len(polls(fake)) == 1
+
+
+@ASYNC_ONLY
+def test_an_async_with_block_arms_the_watch_before_its_body(async_bay: Any, fake: FakeService) -> None:
+    session = session_of(async_bay).wrapped
+    script(fake, CREATED, "[]", MODIFIED)
+
+    async def run() -> list[Any]:
+        got = []
+        async with session.file_system.watch_directory(PATH, interval=0.001) as watcher:
+            assert watcher.ready_event.is_set() and len(polls(fake)) == 1 and not watcher.is_alive()
+            async for events in watcher:
+                got.append(events)
+                break
+        assert watcher.stop_event.is_set()
+        with pytest.raises(InvalidInputError, match="started already"):
+            await watcher.start()
+        return got
+
+    assert asyncio.run(run()) == [events_of(MODIFIED)]  # not the arming poll's
 
 
 # ---- failures ----------------------------------------------------------------------------------

@@ -66,20 +66,15 @@ def _async_iteration(session: Any) -> None:
 
     async def run() -> set[tuple[str, str, str]]:
         seen: set[tuple[str, str, str]] = set()
-        watcher = fs.watch_directory(W, interval=0.05)
-
-        async def writer() -> None:
-            await asyncio.to_thread(watcher.ready_event.wait, DEADLINE_S)
+        # The block arms the watch before its body: the command's changes are all seen.
+        async with fs.watch_directory(W, interval=0.05) as watcher:
             assert (await command.execute_command(COMMAND)).success
-
-        task = asyncio.create_task(writer())
-        async with asyncio.timeout(DEADLINE_S):
-            async for events in watcher:
-                assert events
-                seen.update(changes(events))
-                if seen >= EXPECTED:
-                    break
-        await task
+            async with asyncio.timeout(DEADLINE_S):
+                async for events in watcher:
+                    assert events
+                    seen.update(changes(events))
+                    if seen >= EXPECTED:
+                        break
         return seen
 
     assert session._loop.run_until_complete(run()) == EXPECTED
