@@ -416,7 +416,7 @@ class FileSystem:
         it is a daemon `threading.Thread` with `stop_event` and `ready_event`, as the official SDK's:
         ``start()``, then ``stop_event.set()`` or ``stop()``. In the async client it is an async
         iterator of event lists, or a task started and stopped with ``await``. Both are also (async)
-        context managers that start the watcher and stop it.
+        context managers: the watch is armed before the block runs, and stopped at its end.
 
         Raises:
             InvalidInputError: `path` is empty, `interval` is not a positive number, or `callback` is
