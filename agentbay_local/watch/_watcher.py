@@ -29,6 +29,7 @@ for a symlink cannot make us watch a directory outside the session.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import logging
 import os
 import posixpath
@@ -194,16 +195,17 @@ class Watcher:
     def _session_path(self, parts: tuple[str, ...]) -> str:
         return posixpath.join(self._tree_path, *parts)
 
+    def _cap_reached(self, why: str) -> None:
+        if not self._capped:  # once per watcher: the log says it, not every directory
+            self._capped = True
+            logger.warning(
+                "watch of %s: %s, further directories are not watched", self.location.session_path, why
+            )
+
     def _watch(self, parts: tuple[str, ...]) -> int | None:
         """Watch the directory `parts`; its watch descriptor, or None past `max_dirs`. Raises OSError."""
         if len(self._dirs) >= self.max_dirs:
-            if not self._capped:
-                self._capped = True
-                logger.warning(
-                    "watch of %s: more than %d directories, the rest are not watched",
-                    self.location.session_path,
-                    self.max_dirs,
-                )
+            self._cap_reached(f"more than {self.max_dirs} directories")
             return None
         fd = open_dir(dataclasses.replace(self.location, parts=parts))
         try:
@@ -224,7 +226,10 @@ class Watcher:
                 if (report or not first) and self._watch(parts) is None:
                     return
                 entries = self._list(parts)
-            except OSError:
+            except OSError as error:
+                if error.errno == errno.ENOSPC:  # the kernel's limit of watches for this user
+                    self._cap_reached(f"the kernel's limit of inotify watches ({error.strerror})")
+                    return
                 continue  # gone already, or replaced by a file or a link: its parent reports that
             finally:
                 first = False

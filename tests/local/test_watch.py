@@ -276,3 +276,21 @@ def test_server_stop_closes_every_watcher(state_dir: Path) -> None:
         poll(wire, session_id)
         assert inotify_fds() == before + 1
     assert inotify_fds() == before
+
+
+def test_a_watcher_watches_a_bounded_number_of_directories(
+    monkeypatch: pytest.MonkeyPatch,
+    wire: Wire,
+    sid: str,
+    server: LocalServer,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    monkeypatch.setattr(_watcher, "MAX_DIRS", 3)
+    run(wire, sid, f"mkdir -p {W}/a {W}/b {W}/c {W}/d")
+    with caplog.at_level(logging.WARNING, logger="agentbay_local.watch"):
+        assert poll(wire, sid) == []
+    (watcher,) = watch.watchers(Path(server.state_dir) / "sessions" / sid)
+    assert watcher.watched_dirs == 3
+    assert "more than 3 directories, further directories are not watched" in caplog.text
+    run(wire, sid, f"touch {W}/top")
+    assert poll(wire, sid) == [("create", f"{W}/top", "file"), ("modify", f"{W}/top", "file")]
