@@ -60,7 +60,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServer]:
 
 def _env(server: LocalServer) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AGENTBAY_")}
-    return env | {"AGENTBAY_ENDPOINT": server.endpoint, "AGENTBAY_API_KEY": KEY, "PYTHONPATH": str(ROOT)}
+    return env | {
+        "AGENTBAY_ENDPOINT": server.endpoint,
+        "AGENTBAY_API_KEY": KEY,
+        "OSS_ENDPOINT": server.oss_endpoint,  # the object storage example's own program uses it
+        "PYTHONPATH": str(ROOT),
+    }
 
 
 @pytest.mark.parametrize(
