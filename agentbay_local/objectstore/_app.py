@@ -781,7 +781,9 @@ def _written(etag: str, crc64: str | None, temp: TempFile) -> Response:
 
 
 def _empty(status: int, headers: dict[str, str] | None = None) -> Response:
-    return Response(b"", status, headers)
+    # Content-Length: 0 even on a 204, as OSS: oss2 reads (and so frees the connection of) a reply
+    # only when it says it has no body.
+    return Response(b"", status, {"Content-Length": "0", **(headers or {})})
 
 
 def _xml(body: bytes, status: int = 200, headers: dict[str, str] | None = None) -> Response:

@@ -7,8 +7,8 @@
 - A reader looks the object up and opens its file under the same lock as the writers' switch, so the
   file it opens is the one the row names; it then reads from that open file whatever replaces it.
 - Parts of multipart uploads are files in the bucket's folder too, rows in `parts`.
-- Removing a bucket removes its folder. At start-up, `tmp/` is emptied (uploads a crash cut short) and
-  files no row names (a crash between the rename and the row) are removed.
+- Removing a bucket removes its folder. At start-up, what a crash left is removed: temp files, and
+  files no row names (a crash between the rename and the row), once a minute old.
 
 One connection under one lock, as the server's own store (`agentbay_local/_store.py`). Every function
 here blocks on the disk: the app runs them in worker threads.
@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .._store import remove_tree
+from .._store import ORPHAN_MIN_AGE_S, remove_tree
 from ._crc import Crc, new_crc64
 from ._errors import OssError, no_such_bucket, no_such_key, no_such_upload
 
@@ -187,7 +187,6 @@ class Storage:
         self.data_dir = root / "data"
         self.tmp_dir = root / "tmp"
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        remove_tree(self.tmp_dir)  # uploads cut short by a crash or a stop
         self.tmp_dir.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         self._db = sqlite3.connect(
@@ -222,7 +221,13 @@ class Storage:
             self._db.execute("COMMIT")
 
     def _remove_strays(self) -> None:
-        """Remove bucket folders without a bucket and files no object or part names."""
+        """Remove temp files (uploads cut short by a crash or a stop), bucket folders without a bucket
+        and files no object or part names. Only those older than ORPHAN_MIN_AGE_S: another server on
+        the same state directory may be writing a younger one (a write refreshes its mtime)."""
+        for item in os.scandir(self.tmp_dir):
+            if _old(item):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(item.path)
         buckets = {str(row[0]) for row in self._db.execute("SELECT id FROM buckets")}
         known = {
             str(row[0])
@@ -230,10 +235,11 @@ class Storage:
         }
         for folder in os.scandir(self.data_dir):
             if folder.name not in buckets:
-                remove_tree(Path(folder.path))
+                if _old(folder):
+                    remove_tree(Path(folder.path))
                 continue
             for item in os.scandir(folder.path):
-                if item.name not in known:
+                if item.name not in known and _old(item):
                     with contextlib.suppress(FileNotFoundError):
                         os.unlink(item.path)
 
@@ -553,6 +559,13 @@ class Storage:
             raise no_such_upload(upload_id)
         for name in files:
             self._unlink(bucket.id, name)
+
+
+def _old(entry: os.DirEntry[str]) -> bool:
+    try:
+        return time.time() - entry.stat(follow_symlinks=False).st_mtime > ORPHAN_MIN_AGE_S
+    except FileNotFoundError:
+        return False
 
 
 def _after_all(common: str) -> str:
