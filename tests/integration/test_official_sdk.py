@@ -174,8 +174,10 @@ def test_official_sdk_oss(version: str, tmp_path: Path) -> None:
     refused with the OSS error code."""
     import oss2
 
+    from tests import _oss as oss_clients
+
     with LocalServer(tmp_path / "state", api_keys=[KEY]) as server:
-        bucket = oss2.Bucket(oss2.Auth("user-program", KEY), server.oss_endpoint, "compat-bucket")
+        bucket = oss_clients.bucket(oss2.Auth("user-program", KEY), server.oss_endpoint, "compat-bucket")
         bucket.create_bucket()
         bucket.put_object("from-the-user.txt", b"put by the user's program\n")
         env = {
@@ -188,6 +190,7 @@ def test_official_sdk_oss(version: str, tmp_path: Path) -> None:
         steps = run_official(version, server.endpoint, ["oss"], tmp_path, env)
         # What the session uploaded is there for the user's program too.
         assert bucket.get_object("compat/up.bin").read() == bucket.get_object("compat/anon.bin").read()
+    oss_clients.SESSION.session.close()
     names = {s["step"] for s in steps if "step" in s}
     assert {
         "the downloaded file",

@@ -15,16 +15,25 @@ import pytest
 
 from agentbay import ToolError
 from agentbay_local import LocalServer
+from tests import _oss as oss_clients
 
 from .conftest import KEY, OTHER_KEY
 
 WRONG_SECRET = "not-the-api-key-0123456789"
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _close_connections() -> Iterator[None]:
+    yield
+    oss_clients.SESSION.session.close()
+
+
 @pytest.fixture
 def bucket(server: LocalServer) -> Iterator[oss2.Bucket]:
     """A fresh bucket of KEY's account, made by a user program with oss2 (any access key id)."""
-    made = oss2.Bucket(oss2.Auth("user-program", KEY), server.oss_endpoint, f"b-{uuid.uuid4().hex[:12]}")
+    made = oss_clients.bucket(
+        oss2.Auth("user-program", KEY), server.oss_endpoint, f"b-{uuid.uuid4().hex[:12]}"
+    )
     made.create_bucket()
     yield made
     for item in oss2.ObjectIterator(made):

@@ -10,7 +10,6 @@ import contextlib
 import email.utils
 import hashlib
 import hmac
-import io
 import os
 import re
 import signal
@@ -27,49 +26,21 @@ from xml.etree import ElementTree
 import httpx
 import oss2
 import pytest
-import requests
 
 from agentbay_local import LocalServer
 from agentbay_local.objectstore import _app as objectstore_app
 from agentbay_local.objectstore import _crc
+from tests import _oss as oss_clients
 
 REPO = Path(__file__).resolve().parents[2]
 KEY_A = "akm-objectstore-a"
 KEY_B = "akm-objectstore-b"
 
 
-class _ReadingAdapter(requests.adapters.HTTPAdapter):
-    """Reads small replies at once. oss2 leaves some replies unread (CompleteMultipartUpload's XML, a
-    GetObjectMeta, the rest of an error body), whatever the server: their connection stays busy until
-    the garbage collector closes its socket, a ResourceWarning (an error here) in whichever test it
-    happens. Read, the connection goes back to the pool; the body is then read from memory, from
-    where the reader is (oss2 reads in pieces, each through a new iter_content)."""
-
-    def send(self, request: Any, *args: Any, **kwargs: Any) -> requests.Response:
-        response = super().send(request, *args, **kwargs)
-        length = response.headers.get("content-length", "")
-        if length.isdigit() and int(length) <= 64 * 1024:
-            response.raw = io.BytesIO(response.raw.read())
-        return response
-
-
-# One connection pool for every client of the module, closed at its end: an oss2.Bucket otherwise
-# makes a pool of its own whose sockets are left for the garbage collector (ResourceWarning).
-_SESSION = oss2.Session(adapter=_ReadingAdapter(pool_connections=10, pool_maxsize=10))
-
-
-def _bucket(auth: Any, endpoint: str, name: str, **kwargs: Any) -> oss2.Bucket:
-    return oss2.Bucket(auth, endpoint, name, session=_SESSION, **kwargs)
-
-
-def _service(auth: Any, endpoint: str) -> oss2.Service:
-    return oss2.Service(auth, endpoint, session=_SESSION)
-
-
 @pytest.fixture(scope="module", autouse=True)
 def _close_connections() -> Iterator[None]:
     yield
-    _SESSION.session.close()
+    oss_clients.SESSION.session.close()
 
 
 @pytest.fixture(scope="module")
@@ -84,13 +55,13 @@ _names = iter(range(10_000))
 @pytest.fixture
 def bucket(server: LocalServer) -> oss2.Bucket:
     """A new bucket of KEY_A's, its own for the test."""
-    made = _bucket(oss2.Auth("test-id", KEY_A), server.oss_endpoint, f"bucket-{next(_names):04d}")
+    made = oss_clients.bucket(oss2.Auth("test-id", KEY_A), server.oss_endpoint, f"bucket-{next(_names):04d}")
     made.create_bucket()
     return made
 
 
 def _other(bucket: oss2.Bucket, auth: Any, name: str | None = None) -> oss2.Bucket:
-    return _bucket(auth, bucket.endpoint, name or bucket.bucket_name)
+    return oss_clients.bucket(auth, bucket.endpoint, name or bucket.bucket_name)
 
 
 def _md5_hex(data: bytes) -> str:
@@ -130,7 +101,7 @@ def test_cli_serve_prints_the_store_endpoint_and_a_program_uses_it(tmp_path: Pat
         assert KEY_A not in "".join(lines)
         oss_line = proc.stdout.readline()
         assert oss_line.rstrip().endswith(f"at http://127.0.0.1:{port}"), oss_line
-        bucket = _bucket(oss2.Auth("id", KEY_A), f"http://127.0.0.1:{port}", "cli-bucket")
+        bucket = oss_clients.bucket(oss2.Auth("id", KEY_A), f"http://127.0.0.1:{port}", "cli-bucket")
         bucket.create_bucket()
         bucket.put_object("k", b"v")
         assert bucket.get_object("k").read() == b"v"
@@ -146,15 +117,15 @@ def test_cli_serve_prints_the_store_endpoint_and_a_program_uses_it(tmp_path: Pat
 
 def test_buckets_are_created_listed_described_and_deleted(server: LocalServer) -> None:
     auth = oss2.Auth("id", KEY_A)
-    bucket = _bucket(auth, server.oss_endpoint, "lifecycle-bucket")
+    bucket = oss_clients.bucket(auth, server.oss_endpoint, "lifecycle-bucket")
     bucket.create_bucket()
     bucket.create_bucket()  # its owner creating it again: 200, as OSS
-    names = [b.name for b in _service(auth, server.oss_endpoint).list_buckets().buckets]
+    names = [b.name for b in oss_clients.service(auth, server.oss_endpoint).list_buckets().buckets]
     assert "lifecycle-bucket" in names
     info = bucket.get_bucket_info()
     assert (info.name, info.storage_class) == ("lifecycle-bucket", "Standard")
     assert bucket.get_bucket_location().location == "oss-local"
-    page = _service(auth, server.oss_endpoint).list_buckets(prefix="lifecycle-")
+    page = oss_clients.service(auth, server.oss_endpoint).list_buckets(prefix="lifecycle-")
     assert [b.name for b in page.buckets] == ["lifecycle-bucket"]
     bucket.delete_bucket()
     with pytest.raises(oss2.exceptions.NoSuchBucket):
@@ -467,8 +438,8 @@ def test_multipart_parts_list_abort_and_refusals(bucket: oss2.Bucket) -> None:
 
 def test_each_key_is_an_account_that_never_sees_another(server: LocalServer) -> None:
     a, b = oss2.Auth("same-id", KEY_A), oss2.Auth("same-id", KEY_B)
-    mine = _bucket(a, server.oss_endpoint, "shared-name")
-    theirs = _bucket(b, server.oss_endpoint, "shared-name")
+    mine = oss_clients.bucket(a, server.oss_endpoint, "shared-name")
+    theirs = oss_clients.bucket(b, server.oss_endpoint, "shared-name")
     mine.create_bucket()
     with pytest.raises(oss2.exceptions.NoSuchBucket):
         theirs.put_object("k", b"theirs")
@@ -477,11 +448,13 @@ def test_each_key_is_an_account_that_never_sees_another(server: LocalServer) -> 
     theirs.put_object("k", b"theirs")
     assert mine.get_object("k").read() == b"mine"
     assert theirs.get_object("k").read() == b"theirs"
-    listed_b = [x.name for x in _service(b, server.oss_endpoint).list_buckets().buckets]
+    listed_b = [x.name for x in oss_clients.service(b, server.oss_endpoint).list_buckets().buckets]
     assert listed_b == ["shared-name"]
     # Any non-empty access key id: the secret alone is the account.
     assert (
-        _bucket(oss2.Auth("another-id", KEY_A), server.oss_endpoint, "shared-name").get_object("k").read()
+        oss_clients.bucket(oss2.Auth("another-id", KEY_A), server.oss_endpoint, "shared-name")
+        .get_object("k")
+        .read()
         == b"mine"
     )
 
@@ -497,7 +470,7 @@ def test_a_wrong_secret_or_no_credentials_is_refused(server: LocalServer, bucket
     with pytest.raises(oss2.exceptions.AccessDenied):
         _other(bucket, oss2.AnonymousAuth()).get_object("k")
     with pytest.raises(oss2.exceptions.SignatureDoesNotMatch):
-        _service(oss2.Auth("id", "not-a-key"), server.oss_endpoint).list_buckets()
+        oss_clients.service(oss2.Auth("id", "not-a-key"), server.oss_endpoint).list_buckets()
 
 
 def test_a_request_from_a_skewed_clock_is_refused(
@@ -551,7 +524,9 @@ def test_signed_urls_get_and_put_and_expire(bucket: oss2.Bucket) -> None:
 
 
 def test_signature_v4_in_headers_and_signed_urls(tmp_path: Path, bucket: oss2.Bucket) -> None:
-    v4 = _bucket(oss2.AuthV4("v4-id", KEY_A), bucket.endpoint, bucket.bucket_name, region="cn-hangzhou")
+    v4 = oss_clients.bucket(
+        oss2.AuthV4("v4-id", KEY_A), bucket.endpoint, bucket.bucket_name, region="cn-hangzhou"
+    )
     key = "v4 dir/ünï+code?.txt"
     v4.put_object(key, b"signed v4", headers={"Content-Type": "text/plain", "x-oss-meta-v": "4"})
     assert bucket.get_object(key).read() == b"signed v4"  # the same account as with V1
@@ -567,14 +542,16 @@ def test_signature_v4_in_headers_and_signed_urls(tmp_path: Path, bucket: oss2.Bu
     assert bucket.get_object("by-url").read() == b"put"
     expired = httpx.get(v4.sign_url("GET", key, -10))
     assert (expired.status_code, _code(expired)) == (403, "AccessDenied")
-    sts = _bucket(
+    sts = oss_clients.bucket(
         oss2.StsAuth("sts", KEY_A, "tok", auth_version="v4"), bucket.endpoint, bucket.bucket_name, region="r"
     )
     assert sts.get_object(key).read() == b"signed v4"
-    wrong = _bucket(oss2.AuthV4("v4-id", "not-a-key"), bucket.endpoint, bucket.bucket_name, region="r")
+    wrong = oss_clients.bucket(
+        oss2.AuthV4("v4-id", "not-a-key"), bucket.endpoint, bucket.bucket_name, region="r"
+    )
     with pytest.raises(oss2.exceptions.SignatureDoesNotMatch):
         wrong.get_object(key)
-    other = _bucket(oss2.AuthV4("v4-id", KEY_B), bucket.endpoint, bucket.bucket_name, region="r")
+    other = oss_clients.bucket(oss2.AuthV4("v4-id", KEY_B), bucket.endpoint, bucket.bucket_name, region="r")
     with pytest.raises(oss2.exceptions.NoSuchBucket):
         other.get_object(key)
 
@@ -602,7 +579,7 @@ def test_errors_are_oss_xml_with_a_request_id(server: LocalServer, bucket: oss2.
 def test_buckets_objects_and_uploads_survive_a_restart(tmp_path: Path) -> None:
     state = tmp_path / "state"
     with LocalServer(state, api_keys=[KEY_A]) as first:
-        bucket = _bucket(oss2.Auth("id", KEY_A), first.oss_endpoint, "kept")
+        bucket = oss_clients.bucket(oss2.Auth("id", KEY_A), first.oss_endpoint, "kept")
         bucket.create_bucket()
         bucket.put_object("k", b"persisted", headers={"x-oss-meta-m": "1"})
         upload_id = bucket.init_multipart_upload("later").upload_id
@@ -620,7 +597,7 @@ def test_buckets_objects_and_uploads_survive_a_restart(tmp_path: Path) -> None:
     stray.write_bytes(b"x")
     os.utime(stray, (time.time() - 120, time.time() - 120))
     with LocalServer(state, api_keys=[KEY_A]) as second:
-        bucket = _bucket(oss2.Auth("id", KEY_A), second.oss_endpoint, "kept")
+        bucket = oss_clients.bucket(oss2.Auth("id", KEY_A), second.oss_endpoint, "kept")
         got = bucket.get_object("k")
         assert (got.read(), got.headers["x-oss-meta-m"]) == (b"persisted", "1")
         assert [p.part_number for p in bucket.list_parts("later", upload_id).parts] == [1]

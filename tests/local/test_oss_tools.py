@@ -23,6 +23,7 @@ from agentbay_local import LocalServer
 from agentbay_local import _tools as server_tools
 from agentbay_local.oss import _agent, _config, _tools
 from agentbay_local.sandbox import SandboxWarning, _shell
+from tests import _oss as oss_clients
 
 from ._wire import Wire
 
@@ -50,7 +51,7 @@ def host_file(server: LocalServer, session_id: str, path: str) -> Path:
 
 def bucket(server: LocalServer, wire: Wire, name: str = BUCKET) -> Any:
     """The test process's own oss2 client on the server's store, as a user program would make it."""
-    return oss2.Bucket(oss2.Auth("any-access-key-id", wire.key), server.oss_endpoint, name)
+    return oss_clients.bucket(oss2.Auth("any-access-key-id", wire.key), server.oss_endpoint, name)
 
 
 def init(wire: Wire, session_id: str, **extra: Any) -> str:
@@ -66,6 +67,20 @@ def closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _close_connections() -> Iterator[None]:
+    yield
+    oss_clients.SESSION.session.close()
+
+
+@pytest.fixture(autouse=True)
+def _collect_in_process_clients() -> Iterator[None]:
+    """Some tests run the in-session program in this process: its oss2 client's sockets are collected
+    here rather than in whichever later test the garbage collector happens to run (see tests/_oss.py)."""
+    yield
+    oss_clients.collect_quietly()
 
 
 @pytest.fixture
