@@ -45,7 +45,11 @@ def _print_ready(server: Any) -> None:
     # The key itself is never printed: the banner names the file that holds it, so the command below
     # can be pasted as is without the secret landing in a terminal's scrollback or a CI log.
     print(f"AgentBay local server at {server.endpoint} (state in {server.state_dir}); Ctrl-C stops.")
-    endpoint = f"export AGENTBAY_ENDPOINT={shlex.quote(server.endpoint)}"
+    # OSS_ENDPOINT: the local object store, for the user's own oss2 programs (README, object storage).
+    endpoint = (
+        f"export AGENTBAY_ENDPOINT={shlex.quote(server.endpoint)}"
+        f" OSS_ENDPOINT={shlex.quote(server.oss_endpoint)}"
+    )
     if server.generated_key is not None:
         key_file = shlex.quote(str(Path(server.state_dir).resolve() / "api_key"))
         print(f'Connect with:\n  {endpoint} AGENTBAY_API_KEY="$(cat {key_file})"', flush=True)

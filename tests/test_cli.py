@@ -113,7 +113,10 @@ def test_local_serve_banner_is_a_command_to_paste_and_never_shows_the_key(tmp_pa
         key = (tmp_path / "state dir" / "api_key").read_text().strip()
         assert key not in "".join(banner)
         # Pasted into a shell as is, it configures the SDK, which then reaches the server.
-        check = "import agentbay; ab = agentbay.AgentBay(); r = ab.list(); r.raise_for_error(); print(r.total_count)"
+        check = (
+            "import agentbay, os; ab = agentbay.AgentBay(); r = ab.list(); r.raise_for_error();"
+            " print(r.total_count, os.environ['OSS_ENDPOINT'].startswith('http://127.0.0.1:'))"
+        )
         ran = subprocess.run(
             ["bash", "-c", f"{command}\n{shlex.quote(sys.executable)} -c {shlex.quote(check)}"],
             capture_output=True,
@@ -121,7 +124,7 @@ def test_local_serve_banner_is_a_command_to_paste_and_never_shows_the_key(tmp_pa
             env={k: v for k, v in os.environ.items() if not k.startswith("AGENTBAY_")} | {"PYTHONPATH": str(ROOT)},
             timeout=60,
         )  # fmt: skip
-        assert (ran.returncode, ran.stdout.strip()) == (0, "0"), ran.stderr
+        assert (ran.returncode, ran.stdout.strip()) == (0, "0 True"), ran.stderr
     finally:
         _, err = _stop(proc)
     assert "Traceback" not in err
