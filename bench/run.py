@@ -12,6 +12,8 @@
   one ranged read in flight vs four (sync and async clients);
 - the local object store (`_objectstore`): 64 MiB PUT and GET through oss2 vs bare httpx PUT/GET to
   signed URLs of the same store;
+- code and watching: `run_code` (python, javascript) vs the same program through `execute_command`;
+  the time from a `write_file` to a directory watcher's callback (50 ms polls) vs one idle poll;
 - desktop sessions (`_desktop`): screenshot latency (1024x768, the URL, and with the download), input
   latency (move_mouse, click_mouse, input_text of 20 characters), the time a desktop adds to create
   (linux_latest vs code_latest).
@@ -31,6 +33,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -223,6 +226,52 @@ def shell_latency(endpoint: str, calls: int) -> dict[str, float]:
     return {"ours_ms": ours, "official_ms": official, "ratio": official / ours}
 
 
+def code_and_watch(endpoint: str, calls: int) -> dict[str, Any]:
+    """Median ms of `run_code` (python, javascript) vs the same program through `execute_command`
+    (`python3 -c` / `node -e`: the baseline), and how long after a `write_file` returns a directory
+    watcher polling every 50 ms calls back, vs one idle `get_file_change` poll."""
+    programs = {"python": ("print(6 * 7)", "python3 -c 'print(6 * 7)'"),
+                "javascript": ("console.log(6 * 7)", "node -e 'console.log(6 * 7)'")}  # fmt: skip
+    out: dict[str, Any] = {}
+    with AgentBay(api_key=KEY, endpoint=endpoint) as ab, ab.create().unwrap() as session:
+        for language, (code, command) in programs.items():
+            runs, commands = [], []
+            for i in range(calls + 3):
+                started = time.perf_counter()
+                result = session.code.run_code(code, language)
+                took = time.perf_counter() - started
+                assert result.result == "42\n", result
+                started = time.perf_counter()
+                baseline = session.command.execute_command(command)
+                took_command = time.perf_counter() - started
+                assert baseline.stdout == "42\n", baseline
+                if i >= 3:  # the first runs warm the sandbox up
+                    runs.append(took)
+                    commands.append(took_command)
+            out[language] = {"run_code_ms": statistics.median(runs) * 1000,
+                             "command_ms": statistics.median(commands) * 1000}  # fmt: skip
+        fs = session.file_system
+        fs.create_directory("/tmp/watched")
+        seen = threading.Event()
+        with fs.watch_directory("/tmp/watched", lambda events: seen.set(), interval=0.05) as watcher:
+            assert watcher.ready_event.wait(10)
+            latencies = []
+            for i in range(20):
+                seen.clear()
+                started = time.perf_counter()
+                fs.write_file(f"/tmp/watched/f{i}.txt", "x")
+                assert seen.wait(10)
+                latencies.append(time.perf_counter() - started)
+        polls = []
+        for _ in range(20):
+            started = time.perf_counter()
+            session.file_system._get_file_change("/tmp/watched")
+            polls.append(time.perf_counter() - started)
+        out["watch"] = {"p50_ms": statistics.median(latencies) * 1000, "max_ms": max(latencies) * 1000,
+                        "idle_poll_ms": statistics.median(polls) * 1000, "interval_ms": 50}  # fmt: skip
+    return out
+
+
 def transfer(endpoint: str, mib: int, chunk_kib: int) -> dict[str, float]:
     out = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "_transfer.py"), endpoint, KEY, str(mib), str(chunk_kib)],
@@ -345,6 +394,7 @@ def main() -> None:
         results["transfer_10mib"] = {f"chunk_{k}k": transfer(endpoint, 10, k) for k in (50, 1024)}
         results["url_transfer"] = url_transfer(endpoint, 64)
         results["desktop"] = desktop(endpoint)
+        results["code_and_watch"] = code_and_watch(endpoint, 30)
     # Commands and bursts on a server of their own: long commands, and the memory peak, are theirs.
     pids: list[int] = []
     with server_process(pids) as endpoint:
@@ -393,6 +443,13 @@ def print_table(r: dict[str, Any]) -> None:
         rows.append((f"{o['mib']} MiB {way}, object store via oss2, MB/s", f"{o['oss2'][f'{way}_mb_s']:.0f}",
                      f"raw httpx {o['raw'][f'{way}_mb_s']:.0f}",
                      f"ratio {o['oss2'][f'{way}_mb_s'] / o['raw'][f'{way}_mb_s']:.2f}", ""))  # fmt: skip
+    c = r["code_and_watch"]
+    for language in ("python", "javascript"):
+        rows.append((f"run_code {language}, ms p50", f"{c[language]['run_code_ms']:.1f}",
+                     f"execute_command {c[language]['command_ms']:.1f}", "", ""))  # fmt: skip
+    w = c["watch"]
+    rows.append(("watch: write_file to callback, ms p50", f"{w['p50_ms']:.0f}",
+                 f"idle poll {w['idle_poll_ms']:.1f}", f"interval {w['interval_ms']}, max {w['max_ms']:.0f}", ""))  # fmt: skip
     rows.extend(desktop_rows(r["desktop"]))
     i = r["import"]
     rows.append(("import agentbay, s", f"{i['ours']['import_s']:.3f}", f"official {i['official']['import_s']:.3f}",
