@@ -10,6 +10,19 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .authorized import Authorized
+    from .browser_option import BrowserOption
+    from .browser_option_browser_type import BrowserOptionBrowserType
+    from .browser_option_fingerprint import BrowserOptionFingerprint
+    from .browser_option_fingerprint_devices_item import (
+        BrowserOptionFingerprintDevicesItem,
+    )
+    from .browser_option_fingerprint_operating_systems_item import (
+        BrowserOptionFingerprintOperatingSystemsItem,
+    )
+    from .browser_proxy import BrowserProxy
+    from .browser_proxy_strategy import BrowserProxyStrategy
+    from .browser_proxy_type import BrowserProxyType
+    from .browser_size import BrowserSize
     from .call_mcp_tool_data import CallMcpToolData
     from .call_mcp_tool_request import CallMcpToolRequest
     from .call_mcp_tool_response import CallMcpToolResponse
@@ -41,6 +54,8 @@ if TYPE_CHECKING:
     from .get_and_load_internal_context_response import (
         GetAndLoadInternalContextResponse,
     )
+    from .get_cdp_link_data import GetCdpLinkData
+    from .get_cdp_link_response import GetCdpLinkResponse
     from .get_context_file_download_url_response import (
         GetContextFileDownloadUrlResponse,
     )
@@ -63,6 +78,9 @@ if TYPE_CHECKING:
     from .get_mcp_resource_response import GetMcpResourceResponse
     from .get_session_data import GetSessionData
     from .get_session_response import GetSessionResponse
+    from .init_browser_data import InitBrowserData
+    from .init_browser_request import InitBrowserRequest
+    from .init_browser_response import InitBrowserResponse
     from .input_text_args import InputTextArgs
     from .internal_context_data import InternalContextData
     from .list_contexts_request import ListContextsRequest
@@ -133,6 +151,15 @@ if TYPE_CHECKING:
 
 _MODULES = {
     "Authorized": ".authorized",
+    "BrowserOption": ".browser_option",
+    "BrowserOptionBrowserType": ".browser_option_browser_type",
+    "BrowserOptionFingerprint": ".browser_option_fingerprint",
+    "BrowserOptionFingerprintDevicesItem": ".browser_option_fingerprint_devices_item",
+    "BrowserOptionFingerprintOperatingSystemsItem": ".browser_option_fingerprint_operating_systems_item",
+    "BrowserProxy": ".browser_proxy",
+    "BrowserProxyStrategy": ".browser_proxy_strategy",
+    "BrowserProxyType": ".browser_proxy_type",
+    "BrowserSize": ".browser_size",
     "CallMcpToolData": ".call_mcp_tool_data",
     "CallMcpToolRequest": ".call_mcp_tool_request",
     "CallMcpToolResponse": ".call_mcp_tool_response",
@@ -160,6 +187,8 @@ _MODULES = {
     "GetAndLoadInternalContextRequest": ".get_and_load_internal_context_request",
     "GetAndLoadInternalContextRequestContextTypes1": ".get_and_load_internal_context_request_context_types_1",
     "GetAndLoadInternalContextResponse": ".get_and_load_internal_context_response",
+    "GetCdpLinkData": ".get_cdp_link_data",
+    "GetCdpLinkResponse": ".get_cdp_link_response",
     "GetContextFileDownloadUrlResponse": ".get_context_file_download_url_response",
     "GetContextFileUploadUrlResponse": ".get_context_file_upload_url_response",
     "GetContextInfoData": ".get_context_info_data",
@@ -180,6 +209,9 @@ _MODULES = {
     "GetMcpResourceResponse": ".get_mcp_resource_response",
     "GetSessionData": ".get_session_data",
     "GetSessionResponse": ".get_session_response",
+    "InitBrowserData": ".init_browser_data",
+    "InitBrowserRequest": ".init_browser_request",
+    "InitBrowserResponse": ".init_browser_response",
     "InputTextArgs": ".input_text_args",
     "InternalContextData": ".internal_context_data",
     "ListContextsRequest": ".list_contexts_request",
@@ -258,6 +290,15 @@ def __getattr__(name: str) -> Any:
 
 __all__ = (
     "Authorized",
+    "BrowserOption",
+    "BrowserOptionBrowserType",
+    "BrowserOptionFingerprint",
+    "BrowserOptionFingerprintDevicesItem",
+    "BrowserOptionFingerprintOperatingSystemsItem",
+    "BrowserProxy",
+    "BrowserProxyStrategy",
+    "BrowserProxyType",
+    "BrowserSize",
     "CallMcpToolData",
     "CallMcpToolRequest",
     "CallMcpToolResponse",
@@ -285,6 +326,8 @@ __all__ = (
     "GetAndLoadInternalContextRequest",
     "GetAndLoadInternalContextRequestContextTypes1",
     "GetAndLoadInternalContextResponse",
+    "GetCdpLinkData",
+    "GetCdpLinkResponse",
     "GetContextFileDownloadUrlResponse",
     "GetContextFileUploadUrlResponse",
     "GetContextInfoData",
@@ -305,6 +348,9 @@ __all__ = (
     "GetMcpResourceResponse",
     "GetSessionData",
     "GetSessionResponse",
+    "InitBrowserData",
+    "InitBrowserRequest",
+    "InitBrowserResponse",
     "InputTextArgs",
     "InternalContextData",
     "ListContextsRequest",

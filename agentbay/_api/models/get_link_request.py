@@ -22,7 +22,8 @@ class GetLinkRequest:
     port: str | Unset = UNSET
     """ A port inside the session, as a decimal string (1-65535). """
     option: str | Unset = UNSET
-    """ (0.22.3) JSON options of the link. """
+    """ (0.22.3) Options of the link, sent verbatim as the caller gave them (a JSON object text, e.g.
+    `{"example_option": "value"}`); their meaning to the service is not documented. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -10,8 +10,8 @@ T = TypeVar("T", bound="NoArgs")
 
 @_attrs_define
 class NoArgs:
-    """A tool that takes no arguments (`list_visible_apps`, `system_screenshot`, `get_screen_size`, `get_cursor_position`):
-    Args is `{}`.
+    """A tool that takes no arguments (`list_visible_apps`, `system_screenshot`, `get_screen_size`, `get_cursor_position`,
+    `stopChrome`): Args is `{}`.
 
     """
 
