@@ -83,6 +83,7 @@ SYSTEM_PACKAGES = {
     "xwd": "x11-apps",
     "xterm": "xterm",
     "node": "nodejs",
+    "chromium": "chromium",
 }
 
 
