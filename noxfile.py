@@ -120,5 +120,6 @@ def fuzz(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Benchmarks against the local server, side by side with raw httpx and the official SDK."""
     _ensure_system_packages(session)
-    session.install("-e", ".[local]")
+    # playwright: the CDP client of the browser-session figures (it needs no downloaded browser).
+    session.install("-e", ".[local]", "playwright")
     session.run("python", "bench/run.py", *session.posargs)
