@@ -25,6 +25,7 @@ from ._exceptions import (
     APIError,
     APITimeoutError,
     AuthenticationError,
+    BrowserError,
     CommandTimeoutError,
     ContextSyncError,
     InvalidInputError,
@@ -79,6 +80,7 @@ if TYPE_CHECKING:
         ProcessListResult,
     )
     from ._async._application import AsyncApplicationManager
+    from ._async._browser import AsyncBrowser
     from ._async._code import AsyncCode
     from ._async._computer import AsyncComputer
     from ._async._contexts import AsyncContextService
@@ -86,6 +88,15 @@ if TYPE_CHECKING:
     from ._async._session_context import AsyncSessionContext
     from ._async._ui import AsyncUI
     from ._async._window import AsyncWindowManager
+    from ._browser import (
+        BrowserContext,
+        BrowserFingerprint,
+        BrowserOption,
+        BrowserProxy,
+        BrowserScreen,
+        BrowserSyncMode,
+        BrowserViewport,
+    )
     from ._code import CodeExecutionResult, ExecutionResult
     from ._computer import (
         CursorPositionResult,
@@ -126,6 +137,7 @@ if TYPE_CHECKING:
     )
     from ._oss import OSSClientResult, OSSDownloadResult, OSSUploadResult
     from ._sync._application import ApplicationManager
+    from ._sync._browser import Browser
     from ._sync._code import Code
     from ._sync._computer import Computer
     from ._sync._contexts import ContextService
@@ -174,6 +186,16 @@ _LAZY = {
     "OSSDownloadResult": "._oss",
     "OSSUploadResult": "._oss",
     "Oss": "._sync._oss",
+    # The browser (session.browser) loads on first use as well.
+    "AsyncBrowser": "._async._browser",
+    "Browser": "._sync._browser",
+    "BrowserContext": "._browser",
+    "BrowserFingerprint": "._browser",
+    "BrowserOption": "._browser",
+    "BrowserProxy": "._browser",
+    "BrowserScreen": "._browser",
+    "BrowserSyncMode": "._browser",
+    "BrowserViewport": "._browser",
     # Code execution (session.code) loads on first use as well.
     "AsyncCode": "._async._code",
     "Code": "._sync._code",
@@ -221,6 +243,7 @@ __all__ = [  # noqa: RUF022 - plain sorted (`UI` is no constant), as test_parity
     "ApplicationManager",
     "AsyncAgentBay",
     "AsyncApplicationManager",
+    "AsyncBrowser",
     "AsyncCode",
     "AsyncCommand",
     "AsyncComputer",
@@ -237,6 +260,15 @@ __all__ = [  # noqa: RUF022 - plain sorted (`UI` is no constant), as test_parity
     "BinaryFileContentResult",
     "BoolResult",
     "Bounds",
+    "Browser",
+    "BrowserContext",
+    "BrowserError",
+    "BrowserFingerprint",
+    "BrowserOption",
+    "BrowserProxy",
+    "BrowserScreen",
+    "BrowserSyncMode",
+    "BrowserViewport",
     "Code",
     "CodeExecutionResult",
     "Command",

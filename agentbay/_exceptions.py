@@ -22,6 +22,7 @@ AgentBayError
                                `CommandResult.error`, raised only by `raise_for_error()`
 └── ContextSyncError         a context sync task failed or did not finish in time (`context_id`,
                              `path`, `task_type`, `status`, `reason`, `timed_out`)
+└── BrowserError             the session's browser did not start, or is not initialized (`session_id`)
 ```
 
 `error_from_reply` is the one place that turns a reply into an error.
@@ -42,6 +43,7 @@ __all__ = [
     "APITimeoutError",
     "AgentBayError",
     "AuthenticationError",
+    "BrowserError",
     "CommandTimeoutError",
     "ContextSyncError",
     "InvalidInputError",
@@ -204,6 +206,22 @@ class NonZeroExitError(ToolError):
         super().__init__(
             "shell", f"exit code {exit_code}" + (f": {tail}" if tail else ""), request_id=request_id
         )
+
+
+class BrowserError(AgentBayError):
+    """The session's browser (`session.browser`) did not start (InitBrowser replied no port), or a call
+    needs it initialized and it is not. A refusal by the service (e.g. a session whose image has no
+    browser) is the service's `APIError`.
+
+    Attributes:
+        session_id: The session.
+        request_id: The reply's request id ("" when no request was sent).
+    """
+
+    def __init__(self, message: str, *, session_id: str = "", request_id: str = "") -> None:
+        super().__init__(message)
+        self.session_id = session_id
+        self.request_id = request_id
 
 
 class ContextSyncError(AgentBayError):

@@ -11,6 +11,7 @@ from ._exceptions import AgentBayError, InvalidInputError
 from ._validate import check_labels
 
 if TYPE_CHECKING:
+    from ._browser import BrowserContext
     from ._context_sync import ContextSync
 
 __all__ = [
@@ -176,6 +177,12 @@ def _sync_timeout(value: float) -> float:
     return check_timeout(value, "context_sync_timeout")
 
 
+def _browser_context(value: BrowserContext | None) -> BrowserContext | None:
+    from ._browser import check_browser_context  # here: that module imports this one
+
+    return check_browser_context(value)
+
+
 @attrs.frozen(kw_only=True)
 class CreateSessionParams:
     """What to create a session with; every field is optional (the official SDK's names)."""
@@ -190,5 +197,16 @@ class CreateSessionParams:
     """Create the session in the caller's VPC (``VpcResource``)."""
     context_syncs: Sequence[ContextSync] | None = attrs.field(default=None, converter=_context_syncs)
     """Contexts to mount (``PersistenceDataList``): `create` waits until each is downloaded."""
+    browser_context: BrowserContext | None = attrs.field(default=None, converter=_browser_context)
+    """A context that keeps the browser's profile (cookies, local storage) between sessions: mounted at
+    the profile folder like a context of `context_syncs`, and waited for as they are."""
     context_sync_timeout: float = attrs.field(default=300.0, converter=_sync_timeout)
     """Seconds `create` waits for those downloads; past it the result fails with a `ContextSyncError`."""
+
+    def mounts(self) -> tuple[ContextSync, ...]:
+        """Every context the session mounts, in the order sent: `context_syncs`, then the browser
+        context's mount (the official SDK appends it last)."""
+        mounts = tuple(self.context_syncs or ())
+        if self.browser_context is not None:
+            mounts += (self.browser_context.to_context_sync(),)
+        return mounts

@@ -227,9 +227,9 @@ def create_body(auth: str, params: CreateSessionParams) -> CreateMcpSessionReque
 
 
 def persistence_data_list(params: CreateSessionParams) -> str:
-    """The PersistenceDataList of `params.context_syncs` ("" for none), as the official SDK encodes it:
+    """The PersistenceDataList of `params.mounts()` ("" for none), as the official SDK encodes it:
     a compact JSON list (the tea "json" style) of items whose Policy is itself a JSON string."""
-    items = [sync.to_wire() for sync in params.context_syncs or ()]
+    items = [sync.to_wire() for sync in params.mounts()]
     return json.dumps(items, ensure_ascii=False, separators=(",", ":")) if items else ""
 
 

@@ -87,6 +87,10 @@ def _default(sent: Sent) -> dict[str, Any]:
         return envelope({"SessionId": sid, "ResourceUrl": "https://r/1", "DesktopInfo": desktop})
     if sent.action == "GetLink":
         return envelope({"Url": f"https://link/{sid}/{sent.form.get('Port', '')}"})
+    if sent.action == "InitBrowser":
+        return envelope({"Port": 9222})
+    if sent.action == "GetCdpLink":
+        return envelope({"Url": f"ws://127.0.0.1:9222/devtools/browser/{sid}"})
     if sent.action == "ListSession":
         return envelope([], NextToken="", MaxResults=int(sent.form.get("MaxResults", 10)), TotalCount=0)
     if sent.action == "GetLabel":

@@ -28,6 +28,12 @@ from agentbay import (
     AgentBay,
     APIError,
     AuthenticationError,
+    BrowserContext,
+    BrowserFingerprint,
+    BrowserOption,
+    BrowserProxy,
+    BrowserScreen,
+    BrowserViewport,
     Context,
     ContextListParams,
     ContextSync,
@@ -155,9 +161,18 @@ def scenario(bay: Any, fake: FakeService, tmp: Path) -> None:
     oss.download("bucket", "dir/a.txt", "/home/wuying/b.txt")
     oss.download_anonymous("http://127.0.0.1:9000/bucket/a.txt?Signature=y", "/home/wuying/c.txt")
     session.code.run_code("print('hi')", "python", timeout_s=30)
+    browser = session.browser
+    browser.initialize(BrowserOption(user_agent="UA/1", viewport=BrowserViewport(1280, 720)))
+    browser.get_endpoint_url()
+    browser.destroy()
     fake.reply("GetLabel", {"Code": "InternalError", "Message": "retry me"}, status=500)
     session.get_labels()
-    bay.create(CreateSessionParams(context_syncs=[ContextSync.new("SdkCtx-1", "/d", SyncPolicy())]))
+    bay.create(
+        CreateSessionParams(
+            context_syncs=[ContextSync.new("SdkCtx-1", "/d", SyncPolicy())],
+            browser_context=BrowserContext("SdkCtx-2"),
+        )
+    )
     session.delete(sync_context=True)
 
 
@@ -166,10 +181,10 @@ def scenario(bay: Any, fake: FakeService, tmp: Path) -> None:
 
 # Spec operations whose facade methods are being written (issue 8): remove each one as its method
 # lands and the scenario reaches it; the test below fails for a pending operation that is reached.
-PENDING: set[str] = {"InitBrowser", "GetCdpLink"}  # issue 11: session.browser is being written
+PENDING: set[str] = set()
 # Desktop tools (issue 9) in the spec whose facade methods are being written: G1 removes
 # application/window tools, G2 the ui/computer ones, as the scenario reaches each.
-PENDING_TOOLS: set[str] = {"stopChrome"}
+PENDING_TOOLS: set[str] = set()
 
 
 def test_every_spec_operation_is_reached_and_every_request_names_one(
@@ -530,7 +545,56 @@ OSS_CALLS: dict[tuple[str, str], Call] = {
     ("oss_download_annon", "oss.download_anonymous"): _oss("download_anonymous"),
 }
 TOOL_CALLS.update(OSS_CALLS)
+
+
+def _browser_option(form: dict[str, str]) -> BrowserOption:
+    """The BrowserOption whose JSON the capture sent (its "all options" call sets each one)."""
+    m = json.loads(form["BrowserOption"])
+    size = {"viewport": BrowserViewport, "screen": BrowserScreen}
+    fp = m.get("fingerprint")
+    return BrowserOption(
+        use_stealth=m["useStealth"],
+        user_agent=m.get("userAgent"),
+        **{k: size[k](**m[k]) for k in size if k in m},
+        fingerprint=fp
+        and BrowserFingerprint(fp.get("devices"), fp.get("operatingSystems"), fp.get("locales")),
+        solve_captchas=m["solveCaptchas"],
+        proxies=[BrowserProxy(p.pop("type"), **p) for p in m["proxies"]] if "proxies" in m else None,
+        extension_path=m.get("extensionPath"),
+        cmd_args=m.get("cmdArgs"),
+        default_navigate_url=m.get("defaultNavigateUrl"),
+        browser_type=m.get("browserType"),
+    )
+
+
+def _initialized(bay: Any, form: dict[str, str]) -> Any:
+    browser = attach(bay, form["SessionId"]).browser
+    browser.initialize()
+    return browser
+
+
+BROWSER_CALLS: dict[tuple[str, str], Call] = {
+    **{
+        ("InitBrowser", call): lambda bay, fake, form: attach(bay, form["SessionId"]).browser.initialize(
+            _browser_option(form)
+        )
+        for call in (
+            "browser.initialize(BrowserOption())",
+            "browser.initialize(BrowserOption(all options))",
+        )
+    },
+    ("GetCdpLink", "browser.get_endpoint_url()"): lambda bay, fake, form: _initialized(
+        bay, form
+    ).get_endpoint_url(),
+    ("CallMcpTool:stopChrome", "browser._stop_browser()"): lambda bay, fake, form: _initialized(
+        bay, form
+    ).destroy(),
+    ("CallMcpTool:stopChrome", "browser.destroy()"): lambda bay, fake, form: _initialized(
+        bay, form
+    ).destroy(),
+}
 CALLS.update({(f"CallMcpTool:{tool}", call): fn for (tool, call), fn in TOOL_CALLS.items()})
+CALLS.update(BROWSER_CALLS)
 
 
 # Fields one official version sends that we deliberately do not (and the reverse), with the reason.
@@ -578,6 +642,14 @@ def _expected_value(name: str, theirs: str) -> str:
         if isinstance(args.get("excludePatterns"), list):  # 0.8.0 sent a list; 0.9+ and we send it joined
             args["excludePatterns"] = ",".join(args["excludePatterns"])
             return json.dumps(args, ensure_ascii=False)
+    if name == "BrowserOption":  # 0.8/0.9 lack 0.22.3's autoLogin and callForUser (False by default)
+        option = json.loads(theirs)
+        if "autoLogin" not in option:
+            keys = list(option)
+            at = keys.index("solveCaptchas") + 1
+            extra = {"autoLogin": False, "callForUser": False}
+            option = {k: option[k] for k in keys[:at]} | extra | {k: option[k] for k in keys[at:]}
+        return json.dumps(option, ensure_ascii=False)
     if name == "PersistenceDataList":
         items = json.loads(theirs)
         for item in items:
@@ -654,6 +726,10 @@ def test_captured_success_replies_parse(
         assert result == json.loads(data["Labels"])
     elif action == "GetLink":
         assert result == data["Url"]
+    elif action == "InitBrowser":
+        assert result is True is example["sdk_result"]
+    elif action == "GetCdpLink":
+        assert result == data["Url"] == example["sdk_result"]
     elif action == "GetMcpResource":
         assert result.resource_url == data["ResourceUrl"]
         assert (
@@ -730,6 +806,9 @@ def check_tool_result(tool: str, sdk_call: str, result: Any, text: str, example:
         return
     if sdk_call == "session.call_mcp_tool(shell)":
         assert result.text == text
+        return
+    if tool == "stopChrome":
+        assert result is None is official
         return
     if sdk_call.endswith("(missing)"):
         assert not result.success and isinstance(result.error, ToolError)

@@ -118,8 +118,8 @@ class AsyncAgentBay:
     async def create(self, params: CreateSessionParams | None = None) -> SessionResult[AsyncSession]:
         """Create a session. Never retried after the request may have reached the service.
 
-        With `params.context_syncs`, it then waits (up to `params.context_sync_timeout`) until each
-        context is downloaded into the session. A download that fails or does not finish makes the
+        With `params.context_syncs` or a `params.browser_context`, it then waits (up to
+        `params.context_sync_timeout`) until each context is downloaded into the session. A download that fails or does not finish makes the
         result fail with a `ContextSyncError`; the session exists all the same and is on
         `result.session`: delete it (or use it) yourself, since `unwrap()` raises.
 
@@ -145,13 +145,12 @@ class AsyncAgentBay:
             resource_url=fields.resource_url,
             image_id=params.image_id or DEFAULT_IMAGE_ID,
         )
-        if params.context_syncs:
+        mounts = params.mounts()
+        if mounts:
             # The session is there: whatever happens to the downloads, the result carries it, so
             # that the caller can look at it, or delete it.
             try:
-                outcome = await session.context._wait_for_downloads(
-                    params.context_syncs, params.context_sync_timeout
-                )
+                outcome = await session.context._wait_for_downloads(mounts, params.context_sync_timeout)
                 error: AgentBayError | None = outcome.error
             except CALL_FAILURES as exc:
                 error = exc

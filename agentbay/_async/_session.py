@@ -19,6 +19,7 @@ from ._filesystem import AsyncFileSystem
 
 if TYPE_CHECKING:
     from ._application import AsyncApplicationManager
+    from ._browser import AsyncBrowser
     from ._client import AsyncAgentBay
     from ._code import AsyncCode
     from ._computer import AsyncComputer
@@ -62,6 +63,7 @@ class AsyncSession:
         self._window: AsyncWindowManager | None = None
         self._oss: AsyncOss | None = None
         self._code: AsyncCode | None = None
+        self._browser: AsyncBrowser | None = None
 
     def __repr__(self) -> str:
         state = ", deleted" if self._deleted else ""
@@ -169,6 +171,16 @@ class AsyncSession:
 
             self._code = AsyncCode(self)
         return self._code
+
+    @property
+    def browser(self) -> AsyncBrowser:
+        """The browser of a ``browser_latest`` session: `initialize(BrowserOption())`, then
+        `get_endpoint_url()` for a CDP client such as Playwright's `connect_over_cdp`."""
+        if self._browser is None:
+            from ._browser import AsyncBrowser  # on first use: most programs drive no browser
+
+            self._browser = AsyncBrowser(self)
+        return self._browser
 
     @property
     def deleted(self) -> bool:

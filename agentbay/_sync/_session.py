@@ -20,6 +20,7 @@ from ._filesystem import FileSystem
 
 if TYPE_CHECKING:
     from ._application import ApplicationManager
+    from ._browser import Browser
     from ._client import AgentBay
     from ._code import Code
     from ._computer import Computer
@@ -63,6 +64,7 @@ class Session:
         self._window: WindowManager | None = None
         self._oss: Oss | None = None
         self._code: Code | None = None
+        self._browser: Browser | None = None
 
     def __repr__(self) -> str:
         state = ", deleted" if self._deleted else ""
@@ -170,6 +172,16 @@ class Session:
 
             self._code = Code(self)
         return self._code
+
+    @property
+    def browser(self) -> Browser:
+        """The browser of a ``browser_latest`` session: `initialize(BrowserOption())`, then
+        `get_endpoint_url()` for a CDP client such as Playwright's `connect_over_cdp`."""
+        if self._browser is None:
+            from ._browser import Browser  # on first use: most programs drive no browser
+
+            self._browser = Browser(self)
+        return self._browser
 
     @property
     def deleted(self) -> bool:
