@@ -52,6 +52,9 @@ class Actions:
         #: The local object store's URL as a session reaches it ("http://127.0.0.1:PORT"), set by
         #: LocalServer when it starts; None when the app runs without the store (create_app).
         self.oss_endpoint: str | None = None
+        #: Awaited with a session's id as soon as it is deleted, before its processes end (the port
+        #: proxy closes the session's WebSocket tunnels there, with a reason the client sees).
+        self.on_delete: list[Callable[[str], Awaitable[None]]] = []
 
     def _running(self, call: Call) -> SessionRow:
         row = self.store.get_running(call.owner, p.required(call.params, "SessionId"))
@@ -126,6 +129,8 @@ class Actions:
         session_id = p.required(call.params, "SessionId")
         if not self.store.finish_session(call.owner, session_id):
             raise session_not_found()
+        for hook in self.on_delete:
+            await hook(session_id)
         # Its processes first, then the uploads of its auto-upload mounts (bounded), then its files.
         await run_in_threadpool(end_session, self.store.session_dir(session_id))
         await run_in_threadpool(watch.end_session, self.store.session_dir(session_id))

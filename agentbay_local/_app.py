@@ -9,7 +9,8 @@ Every reply is JSON. Any exception below the endpoint becomes a POP error body: 
 status, anything else a 500 `InternalError`. Bad input is always an `ApiError` (4xx), never a 500.
 
 GetLink's URLs are served too, without a key: `GET /sessions/{id}/` describes the session, and
-`/sessions/{id}/ports/{port}/{path}` forwards any request to that port of the session (`_proxy`).
+`/sessions/{id}/ports/{port}/{path}` forwards any request, WebSockets too, to that port of the session
+(`_proxy`).
 So are the upload and download URLs of context files, `/contexts/files/{token}` (`contexts/_urls.py`).
 """
 
@@ -33,7 +34,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from starlette.types import Scope
 
 from . import desktop, watch
@@ -154,6 +155,7 @@ class LocalService:
         self.routes.update(SyncActions(self.actions.sync).routes())
         self.routes.update(InternalContexts(self.store, self.contexts).routes(self.routes))
         self.proxy = PortProxy(self.store.exists_running, proxy_timeout)
+        self.actions.on_delete.append(self.proxy.close_session)
         self.screen_urls = desktop.ScreenUrls(self.store.sessions_dir, self.store.exists_running)
         self._closed = False
 
@@ -379,6 +381,9 @@ def build_app(service: LocalService) -> Starlette:
             # An ASGI app rather than a function: the route then accepts every method.
             Route("/sessions/{session_id}/ports/{port}", service.proxy),
             Route("/sessions/{session_id}/ports/{port}/{path:path}", service.proxy),
+            # WebSocket upgrades on the same URLs (a Route takes HTTP only): tunnelled to the port.
+            WebSocketRoute("/sessions/{session_id}/ports/{port}", service.proxy),
+            WebSocketRoute("/sessions/{session_id}/ports/{port}/{path:path}", service.proxy),
             Route(
                 desktop.URL_PATH + "{session_id}/{name}",
                 service.screen_urls.endpoint,

@@ -8,12 +8,14 @@ and the URL stops answering. Each test runs under bubblewrap and in the host fal
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import shutil
 import socket
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -21,6 +23,12 @@ from typing import Any
 
 import httpx
 import pytest
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.http11 import Response as WsResponse
+from websockets.sync.client import ClientConnection
+from websockets.sync.client import connect as sync_ws_connect
+from websockets.sync.server import ServerConnection
+from websockets.sync.server import serve as ws_serve
 
 from agentbay_local import LocalServer
 from agentbay_local.sandbox import SandboxWarning, _shell, bwrap_executable
@@ -80,6 +88,103 @@ class Echo(BaseHTTPRequestHandler):
         pass
 
 ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Echo).serve_forever()
+"""
+
+
+# A WebSocket server for the tunnel tests, on the standard library only (the sessions' python3 has no
+# websockets): it echoes each message in kind, answers "headers" with its request's path and headers,
+# closes on "close CODE REASON", drops the connection (no close frame) on "drop", refuses the upgrade
+# on /refuse with its own 403, and prints each close frame it gets.
+WS_ECHO_SERVER = r"""
+import base64, hashlib, json, socket, socketserver, struct, sys
+
+GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+
+
+class Echo(socketserver.StreamRequestHandler):
+    def frame(self, opcode, payload):
+        head = bytes([0x80 | opcode])
+        size = len(payload)
+        if size < 126:
+            head += bytes([size])
+        elif size < 65536:
+            head += bytes([126]) + struct.pack("!H", size)
+        else:
+            head += bytes([127]) + struct.pack("!Q", size)
+        self.wfile.write(head + payload)
+        self.wfile.flush()
+
+    def read_frame(self):
+        first, second = self.rfile.read(2)
+        size = second & 0x7F
+        if size == 126:
+            size = struct.unpack("!H", self.rfile.read(2))[0]
+        elif size == 127:
+            size = struct.unpack("!Q", self.rfile.read(8))[0]
+        mask = self.rfile.read(4) if second & 0x80 else b""
+        data = self.rfile.read(size)
+        if mask:
+            keys = (mask * (size // 4 + 1))[:size]
+            data = (int.from_bytes(data, "big") ^ int.from_bytes(keys, "big")).to_bytes(size, "big")
+        return first & 0x80, first & 0x0F, data
+
+    def handle(self):
+        request = self.rfile.readline().decode()
+        headers = []
+        while (line := self.rfile.readline().decode().strip()):
+            name, value = line.split(":", 1)
+            headers.append([name.strip().lower(), value.strip()])
+        found = dict(headers)
+        path = request.split()[1]
+        if path.startswith("/refuse"):
+            body = b"not here"
+            self.wfile.write(b"HTTP/1.1 403 Forbidden\r\nX-Why: refused\r\nContent-Length: 8\r\n\r\n" + body)
+            return
+        if "sec-websocket-key" not in found:  # a plain request (start_server's probe)
+            self.wfile.write(b"HTTP/1.1 426 Upgrade Required\r\nContent-Length: 0\r\n\r\n")
+            return
+        accept = base64.b64encode(hashlib.sha1(found["sec-websocket-key"].encode() + GUID).digest())
+        reply = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        reply += "Sec-WebSocket-Accept: " + accept.decode() + "\r\n"
+        if "sec-websocket-protocol" in found:
+            reply += "Sec-WebSocket-Protocol: " + found["sec-websocket-protocol"].split(",")[0].strip() + "\r\n"
+        self.wfile.write((reply + "\r\n").encode())
+        self.wfile.flush()
+        message, kind = b"", 0
+        while True:
+            fin, opcode, data = self.read_frame()
+            if opcode == 8:
+                code = struct.unpack("!H", data[:2])[0] if data else 1005
+                print("closed", code, data[2:].decode(), flush=True)
+                self.frame(8, data)
+                return
+            if opcode == 9:
+                self.frame(10, data)
+                continue
+            if opcode in (1, 2):
+                kind = opcode
+            message += data
+            if not fin:
+                continue
+            text, message = message, b""
+            if kind == 1 and text == b"headers":
+                self.frame(1, json.dumps({"path": path, "headers": headers}).encode())
+            elif kind == 1 and text.startswith(b"close "):
+                _, code, reason = text.decode().split(" ", 2)
+                self.frame(8, struct.pack("!H", int(code)) + reason.encode())
+            elif kind == 1 and text == b"drop":
+                self.connection.shutdown(socket.SHUT_RDWR)
+                return
+            else:
+                self.frame(kind, text)
+
+
+class Server(socketserver.ThreadingTCPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+Server(("127.0.0.1", int(sys.argv[1])), Echo).serve_forever()
 """
 
 
@@ -430,3 +535,158 @@ def test_a_restart_ends_processes_and_the_session_runs_new_commands(state_dir: P
         assert "notes.txt" in client.get(url).text
         wire.ok("ReleaseMcpSession", SessionId=session_id)
         assert refuses(port)
+
+
+# ---- WebSockets -------------------------------------------------------------------------------------
+
+
+def ws_connect(url: str, **options: Any) -> ClientConnection:
+    return sync_ws_connect("ws" + url.removeprefix("http"), proxy=None, open_timeout=15, **options)
+
+
+def closed_with(ws: ClientConnection) -> tuple[int | None, str | None]:
+    """The close code and reason the connection gets, once it comes (messages before it dropped)."""
+    try:
+        while True:
+            ws.recv(timeout=15)
+    except ConnectionClosed:
+        return ws.close_code, ws.close_reason
+
+
+def refused(url: str) -> WsResponse:
+    """The HTTP answer to an upgrade the proxy refuses."""
+    with pytest.raises(InvalidStatus) as caught:
+        ws_connect(url)
+    return caught.value.response
+
+
+def start_ws_echo(wire: Wire, session_id: str) -> str:
+    """WS_ECHO_SERVER left running in the session; its port URL."""
+    tool(wire, session_id, "write_file", path="/home/wuying/ws_echo.py", content=WS_ECHO_SERVER)
+    port = free_port()
+    url = link(wire, session_id, port)
+    start_server(wire, session_id, f"nohup python3 ws_echo.py {port} >{LOG} 2>&1 &", url)
+    return url
+
+
+@pytest.fixture
+def host_ws() -> Iterator[tuple[int, list[tuple[int | None, str | None]]]]:
+    """An echo WebSocket server outside any session (a link reaches any port of 127.0.0.1): its port,
+    and the close code and reason of each connection it had, once closed."""
+    closes: list[tuple[int | None, str | None]] = []
+
+    def echo(connection: ServerConnection) -> None:
+        with contextlib.suppress(ConnectionClosed):  # raised for a close other than 1000/1001
+            for message in connection:
+                connection.send(message)
+        closes.append((connection.close_code, connection.close_reason))
+
+    with ws_serve(echo, "127.0.0.1", 0) as host_server:
+        thread = threading.Thread(target=host_server.serve_forever, daemon=True)
+        thread.start()
+        yield host_server.socket.getsockname()[1], closes
+        host_server.shutdown()
+    thread.join(10)
+
+
+def test_a_websocket_server_in_the_session_is_tunnelled_both_ways(wire: Wire, mode: str) -> None:
+    session_id = wire.create()
+    url = start_ws_echo(wire, session_id)
+    big = os.urandom(8_000_000)  # a CDP screenshot's size, each way
+    with ws_connect(
+        url + "a%20b/c?x=1&y=%2F",
+        subprotocols=["cdp", "other"],
+        additional_headers={"Origin": "http://page.test", "X-Custom": "kept"},
+        max_size=None,
+    ) as ws:
+        assert ws.subprotocol == "cdp"  # the upstream's choice
+        ws.send("hello, text")
+        assert ws.recv(timeout=15) == "hello, text"
+        ws.send(b"\x00\xffbinary")
+        assert ws.recv(timeout=15) == b"\x00\xffbinary"
+        ws.send(big)
+        echoed = ws.recv(timeout=60)
+        assert isinstance(echoed, bytes) and hashlib.sha256(echoed).digest() == hashlib.sha256(big).digest()
+        ws.send("headers")
+        echo = json.loads(ws.recv(timeout=15))
+        ws.close(4000, "client done")
+    assert echo["path"] == "/a%20b/c?x=1&y=%2F"  # as sent, encoding included
+    headers = dict(echo["headers"])
+    port = url.rstrip("/").rsplit("/", 1)[1]
+    assert headers["host"] == f"127.0.0.1:{port}"
+    assert (headers["origin"], headers["x-custom"]) == ("http://page.test", "kept")
+    assert headers["x-forwarded-prefix"] == f"/sessions/{session_id}/ports/{port}"
+    assert headers["x-forwarded-proto"] == "http"
+    assert headers["sec-websocket-protocol"] == "cdp, other"
+    names = [name for name, _ in echo["headers"]]
+    assert [names.count(name) for name in ("sec-websocket-key", "upgrade", "host")] == [1, 1, 1]
+    # The client's close reached the upstream with its code and reason.
+    assert wait_until(lambda: "closed 4000 client done" in run(wire, session_id, f"cat {LOG}"))
+
+
+def test_an_upstream_close_or_loss_reaches_the_client(wire: Wire) -> None:
+    session_id = wire.create()
+    url = start_ws_echo(wire, session_id)
+    with ws_connect(url) as ws:
+        ws.send("close 4001 upstream done")
+        assert closed_with(ws) == (4001, "upstream done")
+    with ws_connect(url) as ws:
+        ws.send("sent before")
+        assert ws.recv(timeout=15) == "sent before"
+        ws.send("drop")  # no close frame: 1014, bad gateway
+        assert closed_with(ws) == (1014, "The connection to the upstream was lost.")
+
+
+def test_upgrades_are_refused_as_requests_are(wire: Wire, host_ws: tuple[int, list[Any]]) -> None:
+    session_id = wire.create()
+    url = start_ws_echo(wire, session_id)
+    own = refused(url + "refuse")  # the upstream's own refusal, as it answered
+    assert (own.status_code, own.body, own.headers["X-Why"]) == (403, b"not here", "refused")
+    unknown = refused(
+        f"{str(wire.client.base_url).rstrip('/')}/sessions/session-0000000000/ports/{host_ws[0]}/"
+    )
+    assert unknown.status_code == 404
+    assert json.loads(unknown.body)["Code"] == "InvalidMcpSession.NotFound"
+    bad = refused(f"{str(wire.client.base_url).rstrip('/')}/sessions/{session_id}/ports/65536/")
+    assert (bad.status_code, json.loads(bad.body)["Code"]) == (400, "InvalidParameter.Port")
+    nothing = refused(link(wire, session_id, free_port()))
+    assert (nothing.status_code, json.loads(nothing.body)["Code"]) == (502, "Proxy.ConnectionRefused")
+
+
+@pytest.mark.parametrize("action", ["ReleaseMcpSession", "DeleteSessionAsync"])
+def test_deleting_the_session_closes_its_tunnels(
+    wire: Wire, host_ws: tuple[int, list[tuple[int | None, str | None]]], action: str
+) -> None:
+    # The upstream is no process of the session: only the proxy can close the tunnel.
+    port, upstream_closes = host_ws
+    session_id, other = wire.create(), wire.create()
+    url = link(wire, session_id, port)
+    with ws_connect(url) as ws, ws_connect(link(wire, other, port)) as kept:
+        ws.send("ping")
+        assert ws.recv(timeout=15) == "ping"
+        wire.ok(action, SessionId=session_id)
+        # Closed by the time the reply came, both sides with the reason.
+        assert ws.close_code == 1001 or closed_with(ws) == (1001, "The session was deleted.")
+        assert wait_until(lambda: upstream_closes == [(1001, "The session was deleted.")])
+        kept.send("still open")  # another session's tunnel to the same port is left alone
+        assert kept.recv(timeout=15) == "still open"
+    assert refused(url).status_code == 404
+
+
+def test_stopping_the_server_closes_the_tunnels(
+    state_dir: Path, host_ws: tuple[int, list[tuple[int | None, str | None]]]
+) -> None:
+    port, upstream_closes = host_ws
+    server = LocalServer(state_dir, api_keys=[KEY]).start()
+    try:
+        with httpx.Client(base_url=server.endpoint) as client:
+            url = link(Wire(client), Wire(client).create(), port)
+        with ws_connect(url) as ws:
+            ws.send("ping")
+            assert ws.recv(timeout=15) == "ping"
+            server.stop()
+            code, _ = closed_with(ws)
+    finally:
+        server.stop()
+    assert code in (1001, 1012)  # 1012 (service restart) is uvicorn's own on shutdown
+    assert wait_until(lambda: len(upstream_closes) == 1 and upstream_closes[0][0] in (1001, 1012))
