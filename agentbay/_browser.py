@@ -144,6 +144,17 @@ ProxyType = Literal["custom", "wuying", "managed"]
 _STRATEGIES = {"wuying": ("restricted", "polling"), "managed": ("polling", "sticky", "rotating", "matched")}
 
 
+def _one_of(*allowed: str | None) -> Any:
+    """A validator: `value` is one of `allowed`, else InvalidInputError (attrs' own raises ValueError)."""
+
+    def check(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value not in allowed:
+            shown = ", ".join(repr(a) for a in allowed)
+            raise InvalidInputError(f"Expected one of {shown} for `{attribute.name}`, got {value!r}")
+
+    return check
+
+
 def _optional_str(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is not None and not isinstance(value, str):
         raise InvalidInputError(f"Expected a str or None for `{attribute.name}`, got {value!r}")
@@ -160,7 +171,7 @@ class BrowserProxy:
       or ``matched`` (by `isp` / `country` / `province` / `city`), for `user_id`.
     """
 
-    proxy_type: ProxyType = attrs.field(validator=attrs.validators.in_(("custom", "wuying", "managed")))
+    proxy_type: ProxyType = attrs.field(validator=_one_of("custom", "wuying", "managed"))
     server: str | None = attrs.field(default=None, validator=_optional_str)
     username: str | None = attrs.field(default=None, validator=_optional_str)
     password: str | None = attrs.field(default=None, validator=_optional_str, repr=False)
@@ -285,7 +296,7 @@ class BrowserOption:
     default_navigate_url: str | None = attrs.field(default=None, validator=_optional_str)
     """The page the browser opens first."""
     browser_type: Literal["chrome", "chromium"] | None = attrs.field(
-        default=None, validator=attrs.validators.optional(attrs.validators.in_(("chrome", "chromium")))
+        default=None, validator=_one_of(None, "chrome", "chromium")
     )
 
     def to_map(self) -> dict[str, Any]:
