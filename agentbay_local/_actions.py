@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from starlette.concurrency import run_in_threadpool
 
 from . import _params as p
-from . import desktop, oss, watch
+from . import browser, desktop, oss, watch
 from ._call import Call, Reply
 from ._errors import ApiError, invalid_parameter, session_not_found
 from ._store import RUNNING, SessionRow, SessionSummary, Store
@@ -87,6 +87,8 @@ class Actions:
         # Checked in full before anything is made; an unknown context is a Failed task, not an error.
         mounts = parse_mounts(persistence)
         context_ids = list(dict.fromkeys(mount.context_id for mount in mounts))
+        if image_id in browser.BROWSER_IMAGES and browser.chromium_executable() is None:
+            raise invalid_parameter("ImageId", browser.unavailable_message())
         wants_desktop = image_id in desktop.DESKTOP_IMAGES
         if wants_desktop:
             missing = desktop.missing_packages()
@@ -131,7 +133,10 @@ class Actions:
             raise session_not_found()
         for hook in self.on_delete:
             await hook(session_id)
-        # Its processes first, then the uploads of its auto-upload mounts (bounded), then its files.
+        # Its browser first, stopped cleanly so that its profile (a browser context) is whole on disk,
+        # then its processes, then the uploads of its auto-upload mounts (bounded), then its files.
+        await browser.stop(self.store.session_dir(session_id))
+        browser.forget(self.store.session_dir(session_id))
         await run_in_threadpool(end_session, self.store.session_dir(session_id))
         await run_in_threadpool(watch.end_session, self.store.session_dir(session_id))
         oss.forget_session(self.store.session_dir(session_id))
@@ -214,7 +219,8 @@ class Actions:
         base = call.base_url
         secure = base.startswith("https:")
         served = ("https", "wss") if secure else ("http", "ws")
-        protocol = (p.optional(params, "ProtocolType") or served[0]).lower()
+        protocol_type = p.optional(params, "ProtocolType")
+        protocol = (protocol_type or served[0]).lower()
         if protocol not in served:
             known = protocol in _LINK_PROTOCOLS
             raise invalid_parameter(
@@ -230,10 +236,20 @@ class Actions:
         else:
             port = None
         row = self._running(call)
+        if port is None and (protocol_type is None or protocol.startswith("ws")):
+            # 0.8/0.9's browser.get_endpoint_url(): a browser session's link is its browser's CDP URL.
+            running = await self._running_browser(row)
+            if running is not None:
+                return {"Data": {"Url": browser.cdp_url(call.base_url, row.id, running)}}
         if protocol.startswith("ws"):  # a WebSocket client wants the ws/wss scheme
             base = "ws" + base[4:]
         suffix = f"ports/{port}/" if port is not None else ""
         return {"Data": {"Url": f"{base}/sessions/{row.id}/{suffix}"}}
+
+    async def _running_browser(self, row: SessionRow) -> browser.Browser | None:
+        if row.image_id not in browser.BROWSER_IMAGES:
+            return None
+        return await browser.running(self.store.session_dir(row.id))
 
     # ---- labels and listing ----------------------------------------------------------------------
 

@@ -37,7 +37,7 @@ from starlette.responses import Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import Scope
 
-from . import desktop, watch
+from . import browser, desktop, watch
 from ._actions import ACTIONS, Actions, Call
 from ._call import Handler
 from ._errors import (
@@ -154,6 +154,7 @@ class LocalService:
         self.routes.update(ContextActions(self.contexts).routes())
         self.routes.update(SyncActions(self.actions.sync).routes())
         self.routes.update(InternalContexts(self.store, self.contexts).routes(self.routes))
+        self.routes.update(browser.BrowserActions(self.store).routes())
         self.proxy = PortProxy(self.store.exists_running, proxy_timeout)
         self.actions.on_delete.append(self.proxy.close_session)
         self.screen_urls = desktop.ScreenUrls(self.store.sessions_dir, self.store.exists_running)
@@ -183,6 +184,7 @@ class LocalService:
             end_all(self.store.sessions_dir)
             watch.end_all(self.store.sessions_dir)
             desktop.stop_all(self.store.sessions_dir)
+            browser.forget_all(self.store.sessions_dir)  # end_all killed them
         finally:
             self.store.close()
 

@@ -20,7 +20,7 @@ from ._errors import invalid_parameter, missing_parameter
 Params = Mapping[str, str]
 
 #: The images a local session can run. Anything else is refused at create time, never faked.
-SUPPORTED_IMAGES = ("linux_latest", "code_latest")
+SUPPORTED_IMAGES = ("linux_latest", "code_latest", "browser_latest")
 DEFAULT_IMAGE = "linux_latest"
 
 _BOOLS = {"true": True, "false": False}

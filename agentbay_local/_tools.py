@@ -26,6 +26,7 @@ from typing import Any
 import yaml  # type: ignore[import-untyped, unused-ignore]  # types-PyYAML is not a dependency
 from starlette.concurrency import run_in_threadpool
 
+from .browser import BROWSER_TOOLS
 from .code import CODE_TOOLS
 from .desktop import DESKTOP_TOOLS
 from .oss import OSS_TOOLS
@@ -45,6 +46,7 @@ TOOL_HANDLERS: dict[str, ToolHandler] = {
     **CODE_TOOLS,
     **WATCH_TOOLS,
     **OSS_TOOLS,
+    **BROWSER_TOOLS,
 }
 
 #: Handlers with a variant that replies in a structured form, for clients that parse it: `shell`'s
