@@ -299,13 +299,17 @@ def session_info(reply: GetMcpResourceResponse, session_id: str) -> SessionInfo:
     )
 
 
-def link_body(auth: str, session_id: str, protocol_type: str | None, port: int | None) -> GetLinkRequest:
-    """The GetLink form; the port travels as a decimal string, as the official SDK sends it."""
+def link_body(
+    auth: str, session_id: str, protocol_type: str | None, port: int | None, options: str | None = None
+) -> GetLinkRequest:
+    """The GetLink form; the port travels as a decimal string and `options` verbatim as ``Option``, as
+    the official SDK (0.22.3) sends them."""
     return GetLinkRequest(
         authorization=auth,
         session_id=session_id,
         protocol_type=protocol_type if protocol_type is not None else UNSET,
         port=str(port) if port is not None else UNSET,
+        option=options if options is not None else UNSET,
     )
 
 

@@ -351,3 +351,16 @@ def test_a_browser_context_that_fails_to_download_fails_create(bay: Any, fake: F
     result = bay.create(CreateSessionParams(browser_context=BrowserContext("ctx-b")))
     assert not result.success and "no such context" in result.error_message
     assert result.session is not None
+
+
+# ---- get_link's Option ---------------------------------------------------------------------------
+
+
+def test_get_link_sends_options_verbatim(bay: Any, fake: FakeService) -> None:
+    session = new_session(bay, fake)
+    session.get_link(options='{"a":  1}')
+    assert fake.sent[-1].form["Option"] == '{"a":  1}'
+    session.get_link()
+    assert "Option" not in fake.sent[-1].form
+    with pytest.raises(InvalidInputError):
+        session.get_link(options="")

@@ -99,6 +99,7 @@ def scenario(bay: Any, fake: FakeService, tmp: Path) -> None:
     session.info()
     session.get_link()
     session.get_link("https", 30100)
+    session.get_link(options='{"example_option": "value"}')
     session.list_mcp_tools()
     session.context.info("SdkCtx-1", "/home/wuying/data", "download")
     session.context.sync("SdkCtx-1", "/home/wuying/data", "upload")
@@ -313,6 +314,9 @@ CALLS: dict[tuple[str, str], Call] = {
     ("GetLink", "session.get_link(https,30150)"): lambda bay, fake, form: attach(
         bay, form["SessionId"]
     ).get_link(form["ProtocolType"], int(form["Port"])),
+    ("GetLink", "session.get_link(options)"): lambda bay, fake, form: attach(bay, form["SessionId"]).get_link(
+        options=form["Option"]
+    ),
     ("ListSession", "AgentBay.list_by_labels(dict)"): lambda bay, fake, form: bay.list(labels=_labels(form)),
     ("ListSession", "AgentBay.list()"): lambda bay, fake, form: bay.list(),
     ("ListSession", "AgentBay.list_by_labels(next_token)"): _page_two,

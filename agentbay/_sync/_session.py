@@ -263,15 +263,20 @@ class Session:
         reply = transport.send(wire.GET_RESOURCE, wire.session_body(transport.auth, self._session_id))
         return wire.session_info(reply, self._session_id)
 
-    def get_link(self, protocol_type: str | None = None, port: int | None = None) -> str:
-        """A URL that reaches the session, or `port` inside it.
+    def get_link(
+        self, protocol_type: str | None = None, port: int | None = None, options: str | None = None
+    ) -> str:
+        """A URL that reaches the session, or `port` inside it. For a ``browser_latest`` session
+        without a port, the local server gives the browser's DevTools WebSocket URL (what 0.8/0.9's
+        `browser.get_endpoint_url` asked for); `session.browser.get_endpoint_url()` is the way to it.
 
         Args:
             protocol_type: E.g. ``https`` or ``wss``; the service's default when None.
             port: A port inside the session, 1..65535.
+            options: (0.22.3) A JSON object text sent verbatim as ``Option``.
 
         Raises:
-            InvalidInputError: `port` is not an int in range, or `protocol_type` is empty.
+            InvalidInputError: `port` is not an int in range, `protocol_type` or `options` is empty.
             AgentBayError: The service refused.
         """
         self._check_open()
@@ -279,9 +284,11 @@ class Session:
             check_non_empty(protocol_type, "protocol_type")
         if port is not None:
             check_port(port)
+        if options is not None:
+            check_non_empty(options, "options")
         transport = self._transport
         reply = transport.send(
-            wire.GET_LINK, wire.link_body(transport.auth, self._session_id, protocol_type, port)
+            wire.GET_LINK, wire.link_body(transport.auth, self._session_id, protocol_type, port, options)
         )
         return wire.link_url(reply)
 
