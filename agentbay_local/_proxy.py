@@ -427,16 +427,15 @@ class _Tunnel:
         with anyio.move_on_after(CLOSE_TIMEOUT_S + 1, shield=True):
             try:
                 upstream = self._upstream
-                if not self._answered:
-                    if self._ending is not None:  # the session was deleted while connecting
+                if upstream is None:  # never accepted
+                    if not self._answered and self._ending is not None:  # deleted while connecting
                         await self.refuse(_not_found(self._scope))
                     return
-                if upstream is not None:  # (a no-op if the upstream closed first)
-                    code, reason = self._client_closed or (1001, self._ending or "")
-                    await upstream.close(_sendable(code, 1001), reason)
+                code, reason = self._client_closed or (1001, self._ending or "")
+                await upstream.close(_sendable(code, 1001), reason)  # a no-op if the upstream closed first
                 if self._client_closed is None:
-                    if self._ending is not None or upstream is None:
-                        code, reason = 1001, self._ending or ""
+                    if self._ending is not None:
+                        code, reason = 1001, self._ending
                     else:
                         code, reason = upstream.close_code or 1005, upstream.close_reason or ""
                         if _sendable(code, 1014) != code and code != 1005:  # 1006: no close frame came

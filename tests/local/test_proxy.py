@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 import os
 import shutil
 import socket
@@ -637,7 +638,9 @@ def test_an_upstream_close_or_loss_reaches_the_client(wire: Wire) -> None:
         assert closed_with(ws) == (1014, "The connection to the upstream was lost.")
 
 
-def test_upgrades_are_refused_as_requests_are(wire: Wire, host_ws: tuple[int, list[Any]]) -> None:
+def test_upgrades_are_refused_as_requests_are(
+    wire: Wire, host_ws: tuple[int, list[Any]], caplog: pytest.LogCaptureFixture
+) -> None:
     session_id = wire.create()
     url = start_ws_echo(wire, session_id)
     own = refused(url + "refuse")  # the upstream's own refusal, as it answered
@@ -651,6 +654,12 @@ def test_upgrades_are_refused_as_requests_are(wire: Wire, host_ws: tuple[int, li
     assert (bad.status_code, json.loads(bad.body)["Code"]) == (400, "InvalidParameter.Port")
     nothing = refused(link(wire, session_id, free_port()))
     assert (nothing.status_code, json.loads(nothing.body)["Code"]) == (502, "Proxy.ConnectionRefused")
+    # Each refusal is the whole answer: nothing is sent after it (the ASGI server would log an error).
+    # uvicorn's websockets-sansio logs one line for every refusal it sent, a known bug of its own
+    # (Kludex/uvicorn pull request 3138): not ours.
+    uvicorn_bug = "ASGI callable returned without completing handshake."
+    errors = [record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR]
+    assert [message for message in errors if message != uvicorn_bug] == []
 
 
 @pytest.mark.parametrize("action", ["ReleaseMcpSession", "DeleteSessionAsync"])
