@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import websockets
 
@@ -334,3 +335,71 @@ def test_browser_options_become_chromium_flags() -> None:
     ]
     assert _chromium.chromium_args(DEFAULT_OPTION) == []
     assert _chromium.chromium_args({"proxies": [{"type": "wuying", "strategy": "restricted"}]}) == []
+
+
+# ---- the profile -------------------------------------------------------------------------------------
+
+
+def test_a_browser_context_keeps_cookies_from_one_session_to_the_next(
+    server: LocalServer, wire: Wire
+) -> None:
+    context_id = wire.ok("GetContext", Name="browser-profile", AllowCreate="true")["Data"]["Id"]
+    mounts = json.dumps([{"ContextId": context_id, "Path": PROFILE}])  # uploaded at release by default
+
+    def cookie_names(session_id: str) -> list[str]:
+        url = wire.ok("GetCdpLink", SessionId=session_id)["Data"]["Url"]
+
+        async def run(cdp: Cdp) -> list[str]:
+            return [cookie["name"] for cookie in (await cdp.send("Storage.getCookies"))["cookies"]]
+
+        names: list[str] = with_cdp(url, run)
+        return names
+
+    first = wire.create(ImageId="browser_latest", PersistenceDataList=mounts)
+    init(wire, first)
+    url = wire.ok("GetCdpLink", SessionId=first)["Data"]["Url"]
+
+    async def set_cookie(cdp: Cdp) -> None:
+        cookie = {
+            "name": "carried",
+            "value": "1",
+            "domain": "example.test",
+            "path": "/",
+            "expires": time.time() + 3600,
+        }
+        await cdp.send("Storage.setCookies", cookies=[cookie])
+
+    with_cdp(url, set_cookie)
+    wire.ok("ReleaseMcpSession", SessionId=first)  # closes the browser, then uploads the profile
+
+    second = wire.create(ImageId="browser_latest", PersistenceDataList=mounts)
+    cookies = server.state_dir / "sessions" / second / "tmp" / "agentbay_browser" / "Default" / "Cookies"
+    deadline = time.monotonic() + 20
+    while not cookies.exists():  # the download runs after the create's reply, as in the cloud
+        assert time.monotonic() < deadline, "the profile was not downloaded"
+        time.sleep(0.05)
+    init(wire, second)
+    assert "carried" in cookie_names(second)
+    wire.ok("ReleaseMcpSession", SessionId=second)
+
+
+def test_a_restarted_server_starts_the_browser_again_on_the_same_profile(state_dir: Path) -> None:
+    key = "akm-browser-restart"
+    with (
+        LocalServer(state_dir, api_keys=[key]) as server,
+        httpx.Client(base_url=server.endpoint, timeout=60) as client,
+    ):
+        wire = Wire(client, key)
+        session_id = wire.create(ImageId="browser_latest")
+        init(wire, session_id)
+    # The server's stop killed the browser without closing it: its lock files stay in the profile.
+    with (
+        LocalServer(state_dir, api_keys=[key]) as server,
+        httpx.Client(base_url=server.endpoint, timeout=60) as client,
+    ):
+        wire = Wire(client, key)
+        assert wire.error("GetCdpLink", SessionId=session_id)["Code"] == "InvalidMcpSession.BrowserNotRunning"
+        init(wire, session_id)
+        url = wire.ok("GetCdpLink", SessionId=session_id)["Data"]["Url"]
+        assert with_cdp(url, lambda cdp: cdp.send("Browser.getVersion"))["product"].startswith("Chrome/")
+        wire.ok("ReleaseMcpSession", SessionId=session_id)
