@@ -25,7 +25,7 @@ from ._api.models import (
     InitBrowserResponse,
 )
 from ._context_sync import BWList, ContextSync, RecyclePolicy, SyncPolicy, UploadPolicy, WhiteList
-from ._exceptions import BrowserError, InvalidInputError
+from ._exceptions import APIError, BrowserError, InvalidInputError, ServerError
 from ._validate import check_non_empty
 from ._wire import Operation, _malformed, _request_id, _str
 
@@ -39,8 +39,8 @@ __all__ = [
     "BrowserViewport",
 ]
 
-# A repeat is harmless: the service replies the running browser's port (the local server does so).
-INIT_BROWSER = Operation("InitBrowser", init_browser, InitBrowserResponse, retry_safe=True)
+# Not repeated on a server error: a browser that failed to start would be started again, and fail again.
+INIT_BROWSER = Operation("InitBrowser", init_browser, InitBrowserResponse, retry_safe=False)
 GET_CDP_LINK = Operation("GetCdpLink", get_cdp_link, GetCdpLinkResponse, retry_safe=True)
 STOP_TOOL = "stopChrome"
 
@@ -442,6 +442,22 @@ def started_port(reply: InitBrowserResponse, session_id: str) -> int:
             request_id=_request_id(reply),
         )
     return port
+
+
+NOT_A_BROWSER_SESSION = "InvalidMcpSession.NotBrowser"
+"""The local server's code for InitBrowser on a session whose image has no browser."""
+
+
+def init_error(exc: APIError, session_id: str) -> BrowserError | None:
+    """The `BrowserError` that InitBrowser's failure `exc` is: a session without a browser, or a
+    browser that failed to start (a server error). None for anything else (a wrong key, a session
+    gone, a refused option), which keeps its own type."""
+    if exc.code != NOT_A_BROWSER_SESSION and not isinstance(exc, ServerError):
+        return None
+    what = "has no browser" if exc.code == NOT_A_BROWSER_SESSION else "could not start its browser"
+    return BrowserError(
+        f"session {session_id} {what}: {exc}", session_id=session_id, code=exc.code, request_id=exc.request_id
+    )
 
 
 def cdp_url(reply: GetCdpLinkResponse) -> str:

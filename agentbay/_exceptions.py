@@ -22,7 +22,8 @@ AgentBayError
                                `CommandResult.error`, raised only by `raise_for_error()`
 └── ContextSyncError         a context sync task failed or did not finish in time (`context_id`,
                              `path`, `task_type`, `status`, `reason`, `timed_out`)
-└── BrowserError             the session's browser did not start, or is not initialized (`session_id`)
+└── BrowserError             no browser in the session's image, it failed to start, or it is not
+                             initialized (`session_id`, `code`, `request_id`)
 ```
 
 `error_from_reply` is the one place that turns a reply into an error.
@@ -209,18 +210,20 @@ class NonZeroExitError(ToolError):
 
 
 class BrowserError(AgentBayError):
-    """The session's browser (`session.browser`) did not start (InitBrowser replied no port), or a call
-    needs it initialized and it is not. A refusal by the service (e.g. a session whose image has no
-    browser) is the service's `APIError`.
+    """The session's browser (`session.browser`) is not there: the session's image has no browser, the
+    browser failed to start (InitBrowser failed on the service's side, or replied no port), or a call
+    needs it initialized and it is not. The service's error, when there was one, is the `__cause__`.
 
     Attributes:
         session_id: The session.
+        code: The service's error code ("" when it gave none or nothing was sent).
         request_id: The reply's request id ("" when no request was sent).
     """
 
-    def __init__(self, message: str, *, session_id: str = "", request_id: str = "") -> None:
+    def __init__(self, message: str, *, session_id: str = "", code: str = "", request_id: str = "") -> None:
         super().__init__(message)
         self.session_id = session_id
+        self.code = code
         self.request_id = request_id
 
 

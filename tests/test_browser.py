@@ -146,16 +146,36 @@ def test_a_reply_without_a_port_is_a_browser_error(bay: Any, fake: FakeService) 
     assert browser.initialize() is True and browser.port == 9222
 
 
-def test_a_refusal_of_the_service_is_its_typed_error(bay: Any, fake: FakeService) -> None:
+def test_no_browser_in_the_image_or_a_failed_start_is_a_browser_error(bay: Any, fake: FakeService) -> None:
     browser = new_session(bay, fake).browser
-    refusal = {"Code": "InvalidParameter.ImageId", "Message": "not a browser session", "RequestId": "r2"}
+    # The local server's refusal of a linux_latest session.
+    refusal = {"Code": "InvalidMcpSession.NotBrowser", "Message": "image linux_latest has no browser",
+               "RequestId": "r2"}  # fmt: skip
     fake.reply("InitBrowser", refusal, status=400)
-    with pytest.raises(InvalidParameterError, match="not a browser session"):
+    with pytest.raises(BrowserError, match="has no browser") as info:
         browser.initialize()
+    assert (info.value.code, info.value.request_id, info.value.session_id) == (refusal["Code"], "r2", SID)
+    assert isinstance(info.value.__cause__, APIError) and info.value.__cause__.http_status == 400
     assert not browser.is_initialized()
-    fake.reply("InitBrowser", {"Code": "InvalidMcpSession.NotFound", "Message": "gone"}, status=400)
-    with pytest.raises(NotFoundError):
+    # A browser that failed to start: a server error, not repeated (it would fail again).
+    fake.reply("InitBrowser", {"Code": "InternalError.Browser", "Message": "chromium exited"}, status=500)
+    with pytest.raises(BrowserError, match=r"could not start its browser.*chromium exited") as info:
         browser.initialize()
+    assert isinstance(info.value.__cause__, ServerError)
+    assert fake.actions().count("InitBrowser") == 2
+
+
+def test_other_refusals_keep_their_type(bay: Any, fake: FakeService) -> None:
+    browser = new_session(bay, fake).browser
+    bad = {"Code": "InvalidParameter.BrowserOption", "Message": "bad viewport"}
+    fake.reply("InitBrowser", bad, status=400)
+    with pytest.raises(InvalidParameterError, match="bad viewport"):
+        browser.initialize()
+    fake.reply("InitBrowser", {"Code": "InvalidMcpSession.NotFound", "Message": "gone"}, status=400)
+    with pytest.raises(NotFoundError) as info:
+        browser.initialize()
+    assert info.value.__cause__ is None
+    assert not browser.is_initialized()
 
 
 def test_bad_options_are_refused_before_sending(bay: Any, fake: FakeService) -> None:

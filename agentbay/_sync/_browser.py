@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from .. import _browser as browser
 from .. import _wire as wire
 from .._browser import BrowserOption
+from .._exceptions import APIError
 
 if TYPE_CHECKING:
     from ._session import Session
@@ -47,9 +48,10 @@ class Browser:
 
         Raises:
             InvalidInputError: `option` is not a `BrowserOption`.
-            BrowserError: The service replied without the browser's port: it did not start.
-            AgentBayError: The service refused, e.g. `InvalidParameterError` for a session whose
-                image has no browser, or the call failed.
+            BrowserError: The session's image has no browser, or the browser failed to start (the
+                service's error is the `__cause__`).
+            AgentBayError: Any other failure, e.g. `InvalidParameterError` for an option the service
+                refused, `NotFoundError` for a session that is gone.
         """
         option = browser.check_option(option)
         self._session._check_open()
@@ -57,9 +59,15 @@ class Browser:
             return True
         transport = self._session._transport
         session_id = self._session.session_id
-        reply = transport.send(
-            browser.INIT_BROWSER, browser.init_body(transport.auth, session_id, option)
-        )
+        try:
+            reply = transport.send(
+                browser.INIT_BROWSER, browser.init_body(transport.auth, session_id, option)
+            )
+        except APIError as exc:
+            error = browser.init_error(exc, session_id)
+            if error is None:
+                raise
+            raise error from exc
         self._port = browser.started_port(reply, session_id)
         self._option = option
         return True
