@@ -403,3 +403,41 @@ def test_a_restarted_server_starts_the_browser_again_on_the_same_profile(state_d
         url = wire.ok("GetCdpLink", SessionId=session_id)["Data"]["Url"]
         assert with_cdp(url, lambda cdp: cdp.send("Browser.getVersion"))["product"].startswith("Chrome/")
         wire.ok("ReleaseMcpSession", SessionId=session_id)
+
+
+def test_the_extensions_under_extension_path_are_loaded(server: LocalServer, wire: Wire) -> None:
+    session_id = wire.create(ImageId="browser_latest")
+    manifest = {
+        "manifest_version": 3,
+        "name": "probe",
+        "version": "1.0",
+        "background": {"service_worker": "sw.js"},
+    }
+    wire.ok(
+        "CallMcpTool",
+        SessionId=session_id,
+        Name="create_directory",
+        Args=json.dumps({"path": "/tmp/extensions/probe"}),
+    )
+    for name, content in (("manifest.json", json.dumps(manifest)), ("sw.js", "self.loaded = true;\n")):
+        path = f"/tmp/extensions/probe/{name}"
+        wire.ok(
+            "CallMcpTool",
+            SessionId=session_id,
+            Name="write_file",
+            Args=json.dumps({"path": path, "content": content}),
+        )
+    init(wire, session_id)  # extensionPath: the SDKs' default, /tmp/extensions/
+    url = wire.ok("GetCdpLink", SessionId=session_id)["Data"]["Url"]
+
+    async def extension_workers(cdp: Cdp) -> list[str]:
+        for _ in range(100):  # the worker starts shortly after the browser
+            targets = (await cdp.send("Target.getTargets"))["targetInfos"]
+            urls = [target["url"] for target in targets if target["url"].startswith("chrome-extension://")]
+            if urls:
+                return urls
+            await asyncio.sleep(0.05)
+        return []
+
+    assert [url.rpartition("/")[2] for url in with_cdp(url, extension_workers)] == ["sw.js"]
+    wire.ok("ReleaseMcpSession", SessionId=session_id)
