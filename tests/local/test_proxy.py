@@ -701,3 +701,40 @@ def test_stopping_the_server_closes_the_tunnels(
         server.stop()
     assert code in (1001, 1012)  # 1012 (service restart) is uvicorn's own on shutdown
     assert wait_until(lambda: len(upstream_closes) == 1 and upstream_closes[0][0] in (1001, 1012))
+
+
+def test_an_upgrade_the_upstream_never_answers_is_504_or_404_once_the_session_is_deleted(
+    state_dir: Path,
+) -> None:
+    # Accepts connections, never answers: the proxy waits for the upstream's handshake.
+    silent = socket.create_server(("127.0.0.1", 0))
+    port = silent.getsockname()[1]
+    server = LocalServer(state_dir, api_keys=[KEY], proxy_timeout=0.5)
+    try:
+        with server, httpx.Client(base_url=server.endpoint, timeout=30) as client:
+            wire = Wire(client)
+            session_id = wire.create()
+            url = link(wire, session_id, port)
+            timed_out = refused(url)
+            assert (timed_out.status_code, json.loads(timed_out.body)["Code"]) == (504, "Proxy.Timeout")
+            silent.settimeout(15)
+            silent.accept()[0].close()  # that attempt's connection, waiting in the backlog
+
+        # The session deleted while the proxy waits: the upgrade is refused as for a deleted session.
+        server = LocalServer(state_dir, api_keys=[KEY], proxy_timeout=60)
+        with server, httpx.Client(base_url=server.endpoint, timeout=30) as client:
+            wire = Wire(client)
+            session_id = wire.create()
+            url = link(wire, session_id, port)
+            answers: list[WsResponse] = []
+            waiting = threading.Thread(target=lambda: answers.append(refused(url)))
+            waiting.start()
+            upstream, _ = silent.accept()  # the proxy is connecting
+            wire.ok("ReleaseMcpSession", SessionId=session_id)
+            waiting.join(15)
+            upstream.close()
+        assert [(answer.status_code, json.loads(answer.body)["Code"]) for answer in answers] == [
+            (404, "InvalidMcpSession.NotFound")
+        ]
+    finally:
+        silent.close()
