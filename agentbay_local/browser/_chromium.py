@@ -232,7 +232,7 @@ def chromium_args(option: dict[str, Any]) -> list[str]:
     `viewport` is the window size, `screen` the screen's (`--screen-info`), `userAgent`, `useStealth`
     (no `navigator.webdriver`), a `custom` proxy's `server` (Chromium takes no proxy credentials on
     its command line: they are not used), `cmdArgs` (but flags the server depends on) and
-    `defaultNavigateUrl` (the first page). The cloud's own services (`fingerprint`, `solveCaptchas`,
+    `defaultNavigateUrl` (the first page, else about:blank). The cloud's own services (`fingerprint`, `solveCaptchas`,
     `autoLogin`, `callForUser`, `enableRecord`, `wuying` and `managed` proxies...) are accepted and
     have no effect here.
     """
@@ -267,9 +267,9 @@ def chromium_args(option: dict[str, Any]) -> list[str]:
                 raise BadOption(f"BrowserOption.cmdArgs: {arg[:100]!r} is not a --flag.")
             if not arg.startswith(_RESERVED):
                 flags.append(arg)
-    url = _text(option, "defaultNavigateUrl")
-    if url:
-        flags.append(url)
+    # The first page: about:blank unless asked, not Chromium's new tab page (a heavier WebUI page that
+    # a CDP client such as Playwright attaches to and waits for).
+    flags.append(_text(option, "defaultNavigateUrl") or "about:blank")
     return flags
 
 

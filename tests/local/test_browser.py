@@ -333,8 +333,10 @@ def test_browser_options_become_chromium_flags() -> None:
         "--lang=fr",  # but not the flags the server depends on
         "http://127.0.0.1:8000/",
     ]
-    assert _chromium.chromium_args(DEFAULT_OPTION) == []
-    assert _chromium.chromium_args({"proxies": [{"type": "wuying", "strategy": "restricted"}]}) == []
+    assert _chromium.chromium_args(DEFAULT_OPTION) == ["about:blank"]
+    assert _chromium.chromium_args({"proxies": [{"type": "wuying", "strategy": "restricted"}]}) == [
+        "about:blank"
+    ]
 
 
 # ---- the profile -------------------------------------------------------------------------------------
