@@ -16,6 +16,10 @@ without an endpoint, upload and download back, the caller's object OSS_USER_OBJE
 and download anonymous through the caller's signed URLs OSS_PUT_URL / OSS_GET_URL, a missing object,
 a missing bucket and a wrong secret refused).
 Group `code`: run_code in python and javascript, the session's files, errors and a timeout.
+Group `browser`: a browser_latest session, browser.initialize(BrowserOption()) (again: a no-op),
+get_endpoint_url (0.8.0 through GetLink, 0.22.3 through GetCdpLink), a CDP client connected to it
+(Playwright's connect_over_cdp where the venv has Playwright, else a raw CDP call over `websockets`
+or `websocket-client`), the browser stopped (stopChrome), delete.
 Group `watch`: file_system.watch_directory with a stop event, files written by execute_command seen by
 the callback (recursively), the thread stopped by the event, then _get_file_change.
 Prints one JSON object per step ({"step", "ok", "value" | "error"}) and exits 1 if any step failed.
@@ -633,6 +637,79 @@ def watch_group(ab: AgentBay) -> None:
     step("delete", lambda: session.delete(), lambda r: r.success)
 
 
+def browser_option() -> Any:
+    try:  # 0.22.3
+        from agentbay import BrowserOption
+    except ImportError:  # 0.8.0 and 0.9.0
+        from agentbay.browser.browser import BrowserOption
+    return BrowserOption()
+
+
+def cdp_title(url: str) -> str:
+    """The title of a page a CDP client made through `url`: Playwright where installed."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.connect_over_cdp(url, timeout=30000)
+        try:
+            page = browser.contexts[0].new_page()
+            page.set_content("<title>official over CDP</title>")
+            return str(page.title())
+        finally:
+            browser.close()
+
+
+def cdp_version(url: str) -> str:
+    """Browser.getVersion over a raw WebSocket: the product Chromium reports."""
+    message = json.dumps({"id": 1, "method": "Browser.getVersion"})
+    try:
+        from websockets.sync.client import connect
+
+        with connect(url, max_size=None, open_timeout=30) as ws:
+            ws.send(message)
+            return str(json.loads(ws.recv(30))["result"]["product"])
+    except ImportError:
+        import websocket  # websocket-client
+
+        ws = websocket.create_connection(url, timeout=30)
+        try:
+            ws.send(message)
+            return str(json.loads(ws.recv())["result"]["product"])
+        finally:
+            ws.close()
+
+
+def browser_group(ab: AgentBay) -> None:
+    """A browser_latest session: initialize, get_endpoint_url, a CDP client connected, stopChrome."""
+    created = step("create(browser_latest)", lambda: ab.create(CreateSessionParams(image_id="browser_latest")),
+                   lambda r: r.success)  # fmt: skip
+    if not created or not created.success:
+        return
+    session = created.session
+    browser = session.browser
+    step("initialize", lambda: browser.initialize(browser_option()), lambda ok: ok is True)
+    step("is_initialized", lambda: browser.is_initialized(), lambda ok: ok is True)
+    step("initialize again", lambda: browser.initialize(browser_option()), lambda ok: ok is True)
+    url = step("get_endpoint_url", lambda: browser.get_endpoint_url(),
+               lambda u: u.startswith("ws://") and f"/sessions/{session.session_id}/" in u)  # fmt: skip
+    if url:
+        try:
+            import playwright  # noqa: F401
+        except ImportError:
+            step(
+                "CDP Browser.getVersion",
+                lambda: cdp_version(url),
+                lambda v: v.startswith(("Chrome/", "HeadlessChrome/")),
+            )
+        else:
+            step(
+                "connect_over_cdp: a page's title", lambda: cdp_title(url), lambda t: t == "official over CDP"
+            )
+    stop = getattr(browser, "destroy", None) or browser._stop_browser  # 0.8.0/0.9.0 have no destroy
+    step("stop the browser (stopChrome)", stop, lambda _r: True)
+    step("delete", lambda: session.delete(), lambda r: r.success)
+
+
 GROUPS = {
     "session": session_group,
     "tools": tools_group,
@@ -644,6 +721,7 @@ GROUPS = {
     "code": code_group,
     "oss": oss_group,
     "watch": watch_group,
+    "browser": browser_group,
 }
 
 

@@ -217,3 +217,21 @@ def test_official_sdk_watch(version: str, tmp_path: Path) -> None:
         "_get_file_change",
         "_get_file_change(missing) fails",
     } <= names
+
+
+@pytest.mark.parametrize("version", ["0.8.0", "0.22.3"])
+def test_official_sdk_browser(version: str, tmp_path: Path) -> None:
+    """A browser_latest session: initialize (twice: a no-op), get_endpoint_url (0.8.0 through GetLink,
+    0.22.3 through GetCdpLink), a CDP client connected to it from the official venv (its Playwright,
+    or a raw Browser.getVersion where it has none), the browser stopped with stopChrome."""
+    with LocalServer(tmp_path / "state", api_keys=[KEY]) as server:
+        steps = run_official(version, server.endpoint, ["browser"], tmp_path)
+    names = {s["step"] for s in steps if "step" in s}
+    connected = "connect_over_cdp: a page's title" if version == "0.8.0" else "CDP Browser.getVersion"
+    assert {
+        "initialize",
+        "initialize again",
+        "get_endpoint_url",
+        connected,
+        "stop the browser (stopChrome)",
+    } <= names
