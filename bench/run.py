@@ -16,7 +16,10 @@
   the time from a `write_file` to a directory watcher's callback (50 ms polls) vs one idle poll;
 - desktop sessions (`_desktop`): screenshot latency (1024x768, the URL, and with the download), input
   latency (move_mouse, click_mouse, input_text of 20 characters), the time a desktop adds to create
-  (linux_latest vs code_latest).
+  (linux_latest vs code_latest);
+- browser sessions (`_browser`): the time from `create(browser_latest)` to a Playwright client
+  connected over CDP vs the same Chromium started and connected on the host; a page load round trip
+  (`page.goto` of a page served in the session) through the link proxy vs straight to the browser.
 
 The server runs in its own process, so that it does not share a GIL with the clients measured.
 Prints a table and writes JSON (--out). No figure here is asserted: targets are reported beside them.
@@ -26,8 +29,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.util
 import json
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -314,6 +319,20 @@ def desktop(endpoint: str) -> dict[str, Any]:
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
+def browser(endpoint: str) -> dict[str, Any]:
+    """Create to a connected CDP client, a page load (`_browser.py`); skipped without Chromium or
+    Playwright."""
+    if not shutil.which("chromium"):
+        return {"skipped": "install chromium"}
+    if importlib.util.find_spec("playwright") is None:
+        return {"skipped": "pip install playwright"}
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "_browser.py"), endpoint, KEY],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
 def official_env(endpoint: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AGENTBAY_")}
     return {**env, "AGENTBAY_ENDPOINT": endpoint, "AGENTBAY_API_KEY": KEY}
@@ -394,6 +413,7 @@ def main() -> None:
         results["transfer_10mib"] = {f"chunk_{k}k": transfer(endpoint, 10, k) for k in (50, 1024)}
         results["url_transfer"] = url_transfer(endpoint, 64)
         results["desktop"] = desktop(endpoint)
+        results["browser"] = browser(endpoint)
         results["code_and_watch"] = code_and_watch(endpoint, 30)
     # Commands and bursts on a server of their own: long commands, and the memory peak, are theirs.
     pids: list[int] = []
@@ -451,6 +471,7 @@ def print_table(r: dict[str, Any]) -> None:
     rows.append(("watch: write_file to callback, ms p50", f"{w['p50_ms']:.0f}",
                  f"idle poll {w['idle_poll_ms']:.1f}", f"interval {w['interval_ms']}, max {w['max_ms']:.0f}", ""))  # fmt: skip
     rows.extend(desktop_rows(r["desktop"]))
+    rows.extend(browser_rows(r["browser"]))
     i = r["import"]
     rows.append(("import agentbay, s", f"{i['ours']['import_s']:.3f}", f"official {i['official']['import_s']:.3f}",
                  "", "≤ 0.15"))  # fmt: skip
@@ -487,6 +508,23 @@ def desktop_rows(d: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
     rows.append(("create linux_latest (desktop), ms", f"{c['linux_latest_ms']:.0f}",
                  f"code_latest {c['code_latest_ms']:.0f}", f"desktop adds {c['desktop_adds_ms']:.0f} ms", ""))  # fmt: skip
     return rows
+
+
+def browser_rows(b: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
+    """Rows of `browser`: create to a connected CDP client, a page load through the proxy."""
+    if "skipped" in b:
+        return [("browser sessions", "skipped", b["skipped"], "", "")]
+    c, bare, p = b["connect"], b["bare_chromium"], b["page_load"]
+    steps = ", ".join(
+        f"{k[:-3]} {c[k]:.0f}" for k in ("create_ms", "initialize_ms", "endpoint_ms", "connect_ms")
+    )
+    return [
+        ("create browser_latest to CDP connected, ms", f"{c['total_ms']:.0f}",
+         f"bare chromium {bare['total_ms']:.0f}", steps, ""),
+        ("page load (goto) via link proxy, ms p50", f"{p['proxied']['p50_ms']:.1f}",
+         f"direct {p['direct']['p50_ms']:.1f}",
+         f"proxy adds {p['proxy_adds_ms']:.1f}, p95 {p['proxied']['p95_ms']:.1f}", ""),
+    ]  # fmt: skip
 
 
 def url_rows(u: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
