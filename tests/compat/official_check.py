@@ -20,6 +20,8 @@ Group `browser`: a browser_latest session, browser.initialize(BrowserOption()) (
 get_endpoint_url (0.8.0 through GetLink, 0.22.3 through GetCdpLink), a CDP client connected to it
 (Playwright's connect_over_cdp where the venv has Playwright, else a raw CDP call over `websockets`
 or `websocket-client`), the browser stopped (stopChrome), delete.
+Group `browser_context`: a cookie set over CDP (Storage.setCookies) in a browser session with a
+BrowserContext, delete(sync_context=True), and found (Storage.getCookies) in the next such session.
 Group `watch`: file_system.watch_directory with a stop event, files written by execute_command seen by
 the callback (recursively), the thread stopped by the event, then _get_file_change.
 Prints one JSON object per step ({"step", "ok", "value" | "error"}) and exits 1 if any step failed.
@@ -659,24 +661,37 @@ def cdp_title(url: str) -> str:
             browser.close()
 
 
-def cdp_version(url: str) -> str:
-    """Browser.getVersion over a raw WebSocket: the product Chromium reports."""
-    message = json.dumps({"id": 1, "method": "Browser.getVersion"})
+def cdp_call(url: str, method: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
+    """One CDP command over a raw WebSocket to the browser target; its result."""
+    message = json.dumps({"id": 1, "method": method, "params": params or {}})
     try:
         from websockets.sync.client import connect
 
         with connect(url, max_size=None, open_timeout=30) as ws:
             ws.send(message)
-            return str(json.loads(ws.recv(30))["result"]["product"])
+            while True:  # events (none are enabled) would come before the reply
+                reply = json.loads(ws.recv(30))
+                if reply.get("id") == 1:
+                    return dict(reply["result"])
     except ImportError:
         import websocket  # websocket-client
 
-        ws = websocket.create_connection(url, timeout=30)
+        # No Origin header (websocket-client sends one by default, other CDP clients do not): Chromium
+        # refuses a WebSocket from an origin not in its --remote-allow-origins.
+        ws = websocket.create_connection(url, timeout=30, suppress_origin=True)
         try:
             ws.send(message)
-            return str(json.loads(ws.recv())["result"]["product"])
+            while True:
+                reply = json.loads(ws.recv())
+                if reply.get("id") == 1:
+                    return dict(reply["result"])
         finally:
             ws.close()
+
+
+def cdp_version(url: str) -> str:
+    """Browser.getVersion: the product Chromium reports."""
+    return str(cdp_call(url, "Browser.getVersion")["product"])
 
 
 def browser_group(ab: AgentBay) -> None:
@@ -710,6 +725,58 @@ def browser_group(ab: AgentBay) -> None:
     step("delete", lambda: session.delete(), lambda r: r.success)
 
 
+def browser_context_of(context_id: str) -> Any:
+    try:  # 0.22.3
+        from agentbay import BrowserContext
+    except ImportError:  # 0.8.0 and 0.9.0
+        from agentbay.session_params import BrowserContext
+    return BrowserContext(context_id, True)
+
+
+def browser_context_group(ab: AgentBay) -> None:
+    """A cookie set over CDP in one browser session is in the next through a browser context (the SDK's
+    own mount of the profile folder, its policy as it sends it), delete(sync_context=True) between."""
+    name = f"compat-browser-{VERSION}-{time.time_ns()}"
+    got = step("context.get(name, create=True)", lambda: ab.context.get(name, True),
+               lambda r: r.success and r.context_id)  # fmt: skip
+    if not got or not got.success:
+        return
+    cookie = {"name": "kept", "value": "from-the-first-session", "domain": "example.test", "path": "/",
+              "expires": time.time() + 86400}  # fmt: skip
+
+    def started(label: str) -> tuple[Any, str]:
+        params = CreateSessionParams(
+            image_id="browser_latest", browser_context=browser_context_of(got.context_id)
+        )
+        created = step(f"create(browser_context) {label}", lambda: ab.create(params), lambda r: r.success)
+        if not created or not created.success:
+            return None, ""
+        browser = created.session.browser
+        step(f"initialize {label}", lambda: browser.initialize(browser_option()), lambda ok: ok is True)
+        url = step(
+            f"get_endpoint_url {label}", lambda: browser.get_endpoint_url(), lambda u: u.startswith("ws://")
+        )
+        return created.session, url or ""
+
+    first, url = started("first")
+    if not url:
+        return
+    step(
+        "Storage.setCookies",
+        lambda: cdp_call(url, "Storage.setCookies", {"cookies": [cookie]}),
+        lambda r: r == {},
+    )
+    step("delete(sync_context=True)", lambda: first.delete(sync_context=True), lambda r: r.success)
+    second, url = started("second")
+    if not url:
+        return
+    step("Storage.getCookies: the cookie is back",
+         lambda: [(c["name"], c["value"], c["domain"]) for c in cdp_call(url, "Storage.getCookies")["cookies"]],
+         lambda got: ("kept", "from-the-first-session", "example.test") in got)  # fmt: skip
+    step("delete(second)", lambda: second.delete(), lambda r: r.success)
+    step("context.delete", lambda: ab.context.delete(got.context), lambda r: r.success)
+
+
 GROUPS = {
     "session": session_group,
     "tools": tools_group,
@@ -722,6 +789,7 @@ GROUPS = {
     "oss": oss_group,
     "watch": watch_group,
     "browser": browser_group,
+    "browser_context": browser_context_group,
 }
 
 

@@ -235,3 +235,18 @@ def test_official_sdk_browser(version: str, tmp_path: Path) -> None:
         connected,
         "stop the browser (stopChrome)",
     } <= names
+
+
+@pytest.mark.parametrize("version", ["0.8.0", "0.22.3"])
+def test_official_sdk_browser_context_keeps_a_cookie(version: str, tmp_path: Path) -> None:
+    """CreateSessionParams(browser_context=BrowserContext(id, True)) as each SDK mounts it (0.8.0: the
+    whole profile folder; 0.22.3: its white list of profile files): a cookie set over CDP in one
+    session, delete(sync_context=True), and the next session's browser has it."""
+    with LocalServer(tmp_path / "state", api_keys=[KEY]) as server:
+        steps = run_official(version, server.endpoint, ["browser_context"], tmp_path)
+    names = {s["step"] for s in steps if "step" in s}
+    assert {
+        "Storage.setCookies",
+        "delete(sync_context=True)",
+        "Storage.getCookies: the cookie is back",
+    } <= names
