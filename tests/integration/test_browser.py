@@ -132,7 +132,34 @@ def png_size(data: bytes) -> tuple[int, int]:
     return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
 
 
-def test_playwright_opens_a_page_served_in_the_session(live: Any, connect: Connect) -> None:
+class HostPage(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        body = b"<title>from the host</title>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def host_page() -> Iterator[str]:
+    """The URL of a page served on the host's loopback by the test itself."""
+    host = ThreadingHTTPServer(("127.0.0.1", 0), HostPage)
+    thread = threading.Thread(target=host.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{host.server_address[1]}/"
+    host.shutdown()
+    host.server_close()
+    thread.join()
+
+
+def test_playwright_opens_pages_served_in_the_session_and_on_the_host(
+    live: Any, connect: Connect, host_page: str
+) -> None:
     with browser_session(live) as session:
         assert session.browser.is_initialized()
         # Once initialized, initialize again is a no-op that succeeds (as the official SDK's).
@@ -147,41 +174,12 @@ def test_playwright_opens_a_page_served_in_the_session(live: Any, connect: Conne
             shot = page.screenshot()
             width, height = png_size(shot)
             assert (width, height) == tuple(page.evaluate("[innerWidth, innerHeight]"))
+            page.goto(host_page)
+            assert page.title() == "from the host"
             # The session's other tools work as on linux_latest.
             assert session.command.execute_command("echo ok").stdout == "ok\n"
         finally:
             browser.close()
-
-
-def test_the_browser_reaches_the_hosts_loopback(live: Any, connect: Connect) -> None:
-    class Page(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            body = b"<title>from the host</title>"
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    host = ThreadingHTTPServer(("127.0.0.1", 0), Page)
-    thread = threading.Thread(target=host.serve_forever, daemon=True)
-    thread.start()
-    try:
-        with browser_session(live) as session:
-            browser = connect(session)
-            try:
-                page = browser.contexts[0].new_page()
-                page.goto(f"http://127.0.0.1:{host.server_address[1]}/")
-                assert page.title() == "from the host"
-            finally:
-                browser.close()
-    finally:
-        host.shutdown()
-        host.server_close()
-        thread.join()
 
 
 def test_the_options_reach_chromium(live: Any, connect: Connect) -> None:
