@@ -30,12 +30,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .._bodies import CHUNK_BYTES
 from .._store import ORPHAN_MIN_AGE_S, remove_tree
 from ._crc import Crc, new_crc64
 from ._errors import OssError, no_such_bucket, no_such_key, no_such_upload
-
-#: How much one read or write moves.
-CHUNK_BYTES = 1 << 20
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS buckets (
