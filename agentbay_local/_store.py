@@ -114,6 +114,20 @@ class SessionSummary:
     app_instance_id: str
 
 
+def open_database(path: Path, schema: str) -> sqlite3.Connection:
+    """A server database: shared by threads (each use under its owner's lock), autocommit
+    (`isolation_level=None`: each write is committed when execute() returns), WAL, `schema` applied."""
+    db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=5.0)
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.executescript(schema)
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
 class Store:
     """Sessions and API keys of one state directory; safe to share between threads."""
 
@@ -122,14 +136,8 @@ class Store:
         self.sessions_dir = state_dir / "sessions"
         self.sessions_dir.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        # isolation_level=None: autocommit, each write is committed when execute() returns.
-        self._db = sqlite3.connect(
-            state_dir / "agentbay.db", check_same_thread=False, isolation_level=None, timeout=5.0
-        )
+        self._db = open_database(state_dir / "agentbay.db", _SCHEMA)
         try:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.executescript(_SCHEMA)
             self.remove_orphans()
         except BaseException:
             self._db.close()

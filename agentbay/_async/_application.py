@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from .. import _application as app
 from .._application import AppOperationResult, InstalledAppListResult, ProcessListResult
-from .._exceptions import CALL_FAILURES
 from .._types import ApiResult
 from .._validate import check_non_empty
-from .._wire import ToolOutput
 
 if TYPE_CHECKING:
     from ._session import AsyncSession
@@ -29,16 +26,6 @@ class AsyncApplicationManager:
     def __repr__(self) -> str:
         return f"{type(self).__name__}(session_id={self._session.session_id!r})"
 
-    async def _query(
-        self, name: str, args: Mapping[str, Any], parse: Callable[[ToolOutput], R], result: type[R]
-    ) -> R:
-        """One tool call whose reply `parse` turns into a result; a failure of the call is a failed
-        `result` (a deleted session raises `SessionClosedError`: it is not a call failure)."""
-        try:
-            return parse(await self._session._call_tool(name, args))
-        except CALL_FAILURES as exc:
-            return result.failed(exc)
-
     async def get_installed_apps(
         self, start_menu: bool = True, desktop: bool = False, ignore_system_apps: bool = True
     ) -> InstalledAppListResult:
@@ -51,7 +38,7 @@ class AsyncApplicationManager:
             ignore_system_apps: Leave system applications out.
         """
         args = app.installed_apps_args(start_menu, desktop, ignore_system_apps)
-        return await self._query(
+        return await self._session._query(
             "get_installed_apps", args, app.installed_apps_result, InstalledAppListResult
         )
 
@@ -66,23 +53,23 @@ class AsyncApplicationManager:
             activity: (mobile images) the activity to launch.
         """
         args = app.start_app_args(start_cmd, work_directory, activity)
-        return await self._query("start_app", args, app.process_list_result, ProcessListResult)
+        return await self._session._query("start_app", args, app.process_list_result, ProcessListResult)
 
     async def stop_app_by_pname(self, pname: str) -> AppOperationResult:
         """Stop the session's processes named `pname`."""
         args = {"pname": check_non_empty(pname, "pname")}
-        return await self._query("stop_app_by_pname", args, app.operation_result, AppOperationResult)
+        return await self._session._query("stop_app_by_pname", args, app.operation_result, AppOperationResult)
 
     async def stop_app_by_pid(self, pid: int) -> AppOperationResult:
         """Stop the process `pid` (a pid as the session sees it, e.g. from `start_app`)."""
         args = {"pid": app.check_int(pid, "pid", 1)}
-        return await self._query("stop_app_by_pid", args, app.operation_result, AppOperationResult)
+        return await self._session._query("stop_app_by_pid", args, app.operation_result, AppOperationResult)
 
     async def stop_app_by_cmd(self, stop_cmd: str) -> AppOperationResult:
         """Run `stop_cmd` (e.g. an `InstalledApp.stop_cmd`, or ``pkill gedit``) in the session."""
         args = {"stop_cmd": check_non_empty(stop_cmd, "stop_cmd")}
-        return await self._query("stop_app_by_cmd", args, app.operation_result, AppOperationResult)
+        return await self._session._query("stop_app_by_cmd", args, app.operation_result, AppOperationResult)
 
     async def list_visible_apps(self) -> ProcessListResult:
         """The processes that own a visible window."""
-        return await self._query("list_visible_apps", {}, app.process_list_result, ProcessListResult)
+        return await self._session._query("list_visible_apps", {}, app.process_list_result, ProcessListResult)

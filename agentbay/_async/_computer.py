@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -33,27 +33,17 @@ __all__ = ["AsyncComputer"]
 R = TypeVar("R", bound=ApiResult)
 
 
-async def call(session: AsyncSession, name: str, args: Mapping[str, Any], parse: Callable[[ToolOutput], R],
-               result: type[R]) -> R:  # fmt: skip
-    """One tool call whose reply `parse` turns into a result; a failure of the call is a failed `result`.
-    (A deleted session raises `SessionClosedError`: that is not a call failure.)"""
-    try:
-        return parse(await session._call_tool(name, args))
-    except CALL_FAILURES as exc:
-        return result.failed(exc)
-
-
 def done(output: ToolOutput) -> BoolResult:
     """A tool whose reply text says nothing more than that it acted."""
     return BoolResult(request_id=output.request_id, data=True, message=output.text)
 
 
 async def act(session: AsyncSession, name: str, args: Mapping[str, Any]) -> BoolResult:
-    return await call(session, name, args, done, BoolResult)
+    return await session._query(name, args, done, BoolResult)
 
 
 async def screenshot(session: AsyncSession) -> ScreenshotResult:
-    return await call(session, "system_screenshot", {}, computer.screenshot_url, ScreenshotResult)
+    return await session._query("system_screenshot", {}, computer.screenshot_url, ScreenshotResult)
 
 
 async def screenshot_image(session: AsyncSession, path: Path | None = None) -> ScreenshotImageResult:
@@ -139,11 +129,11 @@ class AsyncComputer:
     async def get_cursor_position(self) -> CursorPositionResult:
         """Where the pointer is: `x`, `y`."""
         parse = computer.cursor_position
-        return await call(self._session, "get_cursor_position", {}, parse, CursorPositionResult)
+        return await self._session._query("get_cursor_position", {}, parse, CursorPositionResult)
 
     async def get_screen_size(self) -> ScreenSizeResult:
         """The screen's `width` and `height` in pixels, and its `dpi_scaling_factor`."""
-        return await call(self._session, "get_screen_size", {}, computer.screen_size, ScreenSizeResult)
+        return await self._session._query("get_screen_size", {}, computer.screen_size, ScreenSizeResult)
 
     async def screenshot(self) -> ScreenshotResult:
         """Take a screenshot: its `url` (also `data`), as the service returns it. Anyone holding the URL

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
 from .. import _wire as wire
 from .._constants import DEFAULT_IMAGE_ID
 from .._exceptions import CALL_FAILURES, NotFoundError, SessionClosedError
-from .._types import DeleteResult, McpToolsResult, OperationResult, SessionInfo
+from .._types import ApiResult, DeleteResult, McpToolsResult, OperationResult, SessionInfo
 from .._validate import check_labels, check_non_empty, check_port
 from ._command import AsyncCommand
 from ._filesystem import AsyncFileSystem
@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 __all__ = ["AsyncSession"]
 
 logger = logging.getLogger("agentbay")
+
+
+R = TypeVar("R", bound=ApiResult)
 
 
 class AsyncSession:
@@ -325,6 +328,33 @@ class AsyncSession:
         if check and output.is_error:
             raise output.error()
         return output
+
+    async def _query(
+        self,
+        name: str,
+        args: Mapping[str, Any],
+        parse: Callable[[wire.ToolOutput], R],
+        result: type[R],
+        *,
+        timeout: float | None = None,
+        status_text: bool = False,
+    ) -> R:
+        """One tool call whose reply `parse` turns into a result: the path of the sub-managers' calls
+        that return results. A failure of the call is a failed `result` (a deleted session raises
+        `SessionClosedError`: it is not a call failure).
+
+        Args:
+            timeout: As `_call_tool`'s.
+            status_text: The reply is a status message, not the user's data, and may quote the
+                credentials a call sent (oss): scrubbed as errors are.
+        """
+        try:
+            output = await self._call_tool(name, args, timeout=timeout)
+            if status_text:
+                output = attrs.evolve(output, text=self._transport.redact(output.text))
+            return parse(output)
+        except CALL_FAILURES as exc:
+            return result.failed(exc)
 
     async def __aenter__(self) -> AsyncSession:
         return self

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -34,27 +34,17 @@ __all__ = ["Computer"]
 R = TypeVar("R", bound=ApiResult)
 
 
-def call(session: Session, name: str, args: Mapping[str, Any], parse: Callable[[ToolOutput], R],
-               result: type[R]) -> R:  # fmt: skip
-    """One tool call whose reply `parse` turns into a result; a failure of the call is a failed `result`.
-    (A deleted session raises `SessionClosedError`: that is not a call failure.)"""
-    try:
-        return parse(session._call_tool(name, args))
-    except CALL_FAILURES as exc:
-        return result.failed(exc)
-
-
 def done(output: ToolOutput) -> BoolResult:
     """A tool whose reply text says nothing more than that it acted."""
     return BoolResult(request_id=output.request_id, data=True, message=output.text)
 
 
 def act(session: Session, name: str, args: Mapping[str, Any]) -> BoolResult:
-    return call(session, name, args, done, BoolResult)
+    return session._query(name, args, done, BoolResult)
 
 
 def screenshot(session: Session) -> ScreenshotResult:
-    return call(session, "system_screenshot", {}, computer.screenshot_url, ScreenshotResult)
+    return session._query("system_screenshot", {}, computer.screenshot_url, ScreenshotResult)
 
 
 def screenshot_image(session: Session, path: Path | None = None) -> ScreenshotImageResult:
@@ -140,11 +130,11 @@ class Computer:
     def get_cursor_position(self) -> CursorPositionResult:
         """Where the pointer is: `x`, `y`."""
         parse = computer.cursor_position
-        return call(self._session, "get_cursor_position", {}, parse, CursorPositionResult)
+        return self._session._query("get_cursor_position", {}, parse, CursorPositionResult)
 
     def get_screen_size(self) -> ScreenSizeResult:
         """The screen's `width` and `height` in pixels, and its `dpi_scaling_factor`."""
-        return call(self._session, "get_screen_size", {}, computer.screen_size, ScreenSizeResult)
+        return self._session._query("get_screen_size", {}, computer.screen_size, ScreenSizeResult)
 
     def screenshot(self) -> ScreenshotResult:
         """Take a screenshot: its `url` (also `data`), as the service returns it. Anyone holding the URL

@@ -3,16 +3,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
-
-import attrs
+from typing import TYPE_CHECKING, TypeVar
 
 from .. import _oss as oss
-from .._exceptions import CALL_FAILURES
 from .._oss import OSSClientResult, OSSDownloadResult, OSSUploadResult
 from .._types import ApiResult
-from .._wire import ToolOutput
 
 if TYPE_CHECKING:
     from ._session import Session
@@ -36,19 +31,6 @@ class Oss:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(session_id={self._session.session_id!r})"
-
-    def _query(
-        self, name: str, args: Mapping[str, Any], parse: Callable[[ToolOutput], R], result: type[R]
-    ) -> R:
-        """One tool call whose reply `parse` turns into a result; a failure of the call is a failed
-        `result` (a deleted session raises `SessionClosedError`: it is not a call failure)."""
-        transport = self._session._transport
-        try:
-            output = self._session._call_tool(name, args)
-        except CALL_FAILURES as exc:
-            return result.failed(exc)
-        # Not the user's data but a status text, which may quote the credentials: scrubbed as errors are.
-        return parse(attrs.evolve(output, text=transport.redact(output.text)))
 
     def env_init(
         self,
@@ -77,26 +59,36 @@ class Oss:
         for name in oss.SECRET_ARGS:
             if args[name]:
                 self._session._transport.add_secret(args[name])
-        return self._query("oss_env_init", args, oss.client_result, OSSClientResult)
+        return self._session._query(
+            "oss_env_init", args, oss.client_result, OSSClientResult, status_text=True
+        )
 
     def upload(self, bucket: str, object: str, path: str) -> OSSUploadResult:
         """Upload the session file `path` to the object `object` of `bucket` (after `env_init`)."""
         args = oss.object_args(bucket, object, path)
-        return self._query("oss_upload", args, oss.upload_result, OSSUploadResult)
+        return self._session._query(
+            "oss_upload", args, oss.upload_result, OSSUploadResult, status_text=True
+        )
 
     def upload_anonymous(self, url: str, path: str) -> OSSUploadResult:
         """Upload the session file `path` to `url` with an HTTP PUT (a signed URL, or a context's
         upload URL)."""
         args = oss.url_args(url, path)
-        return self._query("oss_upload_annon", args, oss.upload_result, OSSUploadResult)
+        return self._session._query(
+            "oss_upload_annon", args, oss.upload_result, OSSUploadResult, status_text=True
+        )
 
     def download(self, bucket: str, object: str, path: str) -> OSSDownloadResult:
         """Download the object `object` of `bucket` to the session file `path` (after `env_init`)."""
         args = oss.object_args(bucket, object, path)
-        return self._query("oss_download", args, oss.download_result, OSSDownloadResult)
+        return self._session._query(
+            "oss_download", args, oss.download_result, OSSDownloadResult, status_text=True
+        )
 
     def download_anonymous(self, url: str, path: str) -> OSSDownloadResult:
         """Download `url` (a signed URL, or a context's download URL) to the session file `path` with
         an HTTP GET."""
         args = oss.url_args(url, path)
-        return self._query("oss_download_annon", args, oss.download_result, OSSDownloadResult)
+        return self._session._query(
+            "oss_download_annon", args, oss.download_result, OSSDownloadResult, status_text=True
+        )

@@ -11,7 +11,7 @@ from .. import _ui as ui
 from .._computer import MouseButton, ScreenshotImageResult, ScreenshotResult
 from .._files import BoolResult
 from .._ui import DEFAULT_SWIPE_MS, DEFAULT_TIMEOUT_MS, KeyCode, UIElementListResult
-from ._computer import act, call, screenshot, screenshot_image
+from ._computer import act, screenshot, screenshot_image
 
 if TYPE_CHECKING:
     from ._session import Session
@@ -37,12 +37,12 @@ class UI:
     def get_clickable_ui_elements(self, timeout_ms: int = DEFAULT_TIMEOUT_MS) -> UIElementListResult:
         """The elements that take a click, as `UIElement`s (bounds, class, text, ...)."""
         args = ui.elements_args(timeout_ms)
-        return call(self._session, "get_clickable_ui_elements", args, ui.elements, UIElementListResult)
+        return self._session._query("get_clickable_ui_elements", args, ui.elements, UIElementListResult)
 
     def get_all_ui_elements(self, timeout_ms: int = DEFAULT_TIMEOUT_MS) -> UIElementListResult:
         """Every element, as a tree of `UIElement`s (each with its `children`)."""
         args = ui.elements_args(timeout_ms)
-        return call(self._session, "get_all_ui_elements", args, ui.elements, UIElementListResult)
+        return self._session._query("get_all_ui_elements", args, ui.elements, UIElementListResult)
 
     def send_key(self, key: KeyCode | int) -> BoolResult:
         """Press the key of code `key` (a `KeyCode`, e.g. ``KeyCode.BACK``)."""

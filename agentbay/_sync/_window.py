@@ -3,16 +3,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .. import _window as win
 from .._command import http_timeout
-from .._exceptions import CALL_FAILURES
 from .._files import BoolResult
 from .._types import ApiResult
 from .._window import DEFAULT_TIMEOUT_MS, WindowInfoResult, WindowListResult
-from .._wire import ToolOutput
 
 if TYPE_CHECKING:
     from ._session import Session
@@ -32,23 +30,8 @@ class WindowManager:
     def __repr__(self) -> str:
         return f"{type(self).__name__}(session_id={self._session.session_id!r})"
 
-    def _query(
-        self,
-        name: str,
-        args: Mapping[str, Any],
-        parse: Callable[[ToolOutput], R],
-        result: type[R],
-        timeout: float | None = None,
-    ) -> R:
-        """One tool call whose reply `parse` turns into a result; a failure of the call is a failed
-        `result` (a deleted session raises `SessionClosedError`: it is not a call failure)."""
-        try:
-            return parse(self._session._call_tool(name, args, timeout=timeout))
-        except CALL_FAILURES as exc:
-            return result.failed(exc)
-
     def _act(self, name: str, args: Mapping[str, Any]) -> BoolResult:
-        return self._query(name, args, win.done, BoolResult)
+        return self._session._query(name, args, win.done, BoolResult)
 
     def list_root_windows(self, timeout_ms: int = DEFAULT_TIMEOUT_MS) -> WindowListResult:
         """The top-level windows: id, title, position, size, process and child windows of each.
@@ -57,8 +40,12 @@ class WindowManager:
             timeout_ms: How long the service may take to answer, 1..600000.
         """
         args = win.timeout_args(timeout_ms)
-        return self._query(
-            "list_root_windows", args, win.window_list_result, WindowListResult, http_timeout(timeout_ms)
+        return self._session._query(
+            "list_root_windows",
+            args,
+            win.window_list_result,
+            WindowListResult,
+            timeout=http_timeout(timeout_ms),
         )
 
     def get_active_window(self, timeout_ms: int = DEFAULT_TIMEOUT_MS) -> WindowInfoResult:
@@ -68,8 +55,12 @@ class WindowManager:
             timeout_ms: How long the service may take to answer, 1..600000.
         """
         args = win.timeout_args(timeout_ms)
-        return self._query(
-            "get_active_window", args, win.window_info_result, WindowInfoResult, http_timeout(timeout_ms)
+        return self._session._query(
+            "get_active_window",
+            args,
+            win.window_info_result,
+            WindowInfoResult,
+            timeout=http_timeout(timeout_ms),
         )
 
     def activate_window(self, window_id: int) -> BoolResult:

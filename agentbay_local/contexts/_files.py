@@ -16,10 +16,8 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
+from .._bodies import CHUNK_BYTES
 from .._store import remove_tree
-
-#: How much a read or a write moves at once: large enough that the thread hop per call is noise.
-CHUNK_BYTES = 1 << 20
 
 
 class Conflict(Exception):

@@ -21,21 +21,20 @@ worker thread.
 
 from __future__ import annotations
 
-import asyncio
 import email.utils
 import errno
 import os
 import shutil
 import uuid
-from collections.abc import AsyncIterator
 from xml.sax.saxutils import escape
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response, StreamingResponse
 
+from .._bodies import file_chunks, receive_into
 from . import _store
-from ._files import CHUNK_BYTES, ETAGS, Conflict, Upload, open_object
+from ._files import ETAGS, Conflict, Upload, open_object
 from ._store import DOWNLOAD, UPLOAD, ContextStore, UrlGrant
 
 #: The path under which the URLs are served; the token follows.
@@ -89,7 +88,7 @@ class ContextUrls:
         tmp, files = self.contexts.tmp_dir(grant.context_id), self.contexts.files_dir(grant.context_id)
         upload = await run_in_threadpool(Upload, tmp, files, grant.key)
         try:
-            await _receive(request, upload)
+            await receive_into(request.stream(), upload.write)
         except ClientDisconnect:
             await run_in_threadpool(upload.discard)
             return _error(400, "IncompleteBody", "The client went away before the body ended.", request)
@@ -139,51 +138,8 @@ class ContextUrls:
             os.close(fd)
             return Response(status_code=200, headers=headers, media_type="application/octet-stream")
         return StreamingResponse(
-            _chunks(fd, info.st_size), headers=headers, media_type="application/octet-stream"
+            file_chunks(fd, 0, info.st_size), headers=headers, media_type="application/octet-stream"
         )
-
-
-async def _receive(request: Request, upload: Upload) -> None:
-    """Stream the body into the upload, a megabyte per write. A write runs in a worker thread while the
-    next megabyte arrives (one write at a time, in order), so hashing and writing overlap receiving;
-    no write is still running when this returns or raises."""
-    writing: asyncio.Future[None] | None = None
-    pending: list[bytes] = []
-    buffered = 0
-    try:
-        async for chunk in request.stream():
-            pending.append(chunk)
-            buffered += len(chunk)
-            if buffered >= CHUNK_BYTES:
-                if writing is not None:
-                    await writing
-                writing = asyncio.ensure_future(run_in_threadpool(upload.write, b"".join(pending)))
-                pending, buffered = [], 0
-        if writing is not None:
-            await writing
-        if pending:
-            await run_in_threadpool(upload.write, b"".join(pending))
-    finally:
-        if writing is not None and not writing.done():
-            # The body failed (the client went away) while a write runs: let it end before the upload
-            # is discarded; its own error, if any, does not matter any more.
-            await asyncio.wait([writing])
-            if not writing.cancelled():
-                writing.exception()
-
-
-async def _chunks(fd: int, size: int) -> AsyncIterator[bytes]:
-    """The file's first `size` bytes (its size when it was opened), a megabyte at a time; closes it."""
-    try:
-        offset = 0
-        while offset < size:
-            chunk = await run_in_threadpool(os.pread, fd, min(CHUNK_BYTES, size - offset), offset)
-            if not chunk:  # truncated meanwhile (no upload does that): end early rather than hang
-                break
-            offset += len(chunk)
-            yield chunk
-    finally:
-        os.close(fd)
 
 
 def _refusal(grant: UrlGrant | None, direction: str) -> str | None:

@@ -12,7 +12,6 @@ written at once (more: 503 SlowDown, nothing written). GET streams from the open
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import binascii
 import email.utils
@@ -33,10 +32,11 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
+from .._bodies import file_chunks, receive_into
 from . import _xml as x
 from ._auth import SUB_RESOURCES, SignedRequest, Verifier
 from ._errors import OssError, invalid_argument, malformed_xml
-from ._storage import CHUNK_BYTES, Bucket, ObjectInfo, Storage, TempFile
+from ._storage import Bucket, ObjectInfo, Storage, TempFile
 
 logger = logging.getLogger("agentbay_local")
 
@@ -391,7 +391,7 @@ class ObjectStoreApp:
         if head:
             os.close(fd)
             return Response(status_code=status, headers=headers)
-        return StreamingResponse(_chunks(fd, start, end), status_code=status, headers=headers)
+        return StreamingResponse(file_chunks(fd, start, end), status_code=status, headers=headers)
 
     # ---- multipart -------------------------------------------------------------------------------
 
@@ -545,9 +545,7 @@ class ObjectStoreApp:
             raise invalid_argument("Content-Length must be a decimal number.", "Content-Length", declared)
         length = int(declared) if declared is not None else None
         if length is not None and length > MAX_OBJECT_BYTES:
-            raise OssError(
-                400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed object size."
-            )
+            raise _too_large()
         if length is not None and length > _free_bytes(self.storage.tmp_dir):
             raise OssError(
                 507, "InsufficientStorage", "The object is larger than the free space on the server's disk."
@@ -556,7 +554,7 @@ class ObjectStoreApp:
         try:
             temp = await run_in_threadpool(self.storage.new_temp)
             try:
-                await _stream_into(request, temp)
+                await receive_into(request.stream(), temp.write, limit=MAX_OBJECT_BYTES, too_large=_too_large)
                 if length is not None and temp.size != length:
                     raise OssError(
                         400,
@@ -574,49 +572,8 @@ class ObjectStoreApp:
         return temp
 
 
-async def _stream_into(request: Request, temp: TempFile) -> None:
-    """The body into the file, a megabyte per write; a write runs in a worker thread while the next
-    megabyte arrives (as the context URLs' uploads, contexts/_urls.py). No write is still running when
-    this returns or raises."""
-    writing: asyncio.Future[None] | None = None
-    pending: list[bytes] = []
-    buffered = 0
-    try:
-        async for chunk in request.stream():
-            pending.append(chunk)
-            buffered += len(chunk)
-            if buffered > MAX_OBJECT_BYTES - temp.size:
-                raise OssError(
-                    400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed object size."
-                )
-            if buffered >= CHUNK_BYTES:
-                if writing is not None:
-                    await writing
-                writing = asyncio.ensure_future(run_in_threadpool(temp.write, b"".join(pending)))
-                pending, buffered = [], 0
-        if writing is not None:
-            await writing
-        if pending:
-            await run_in_threadpool(temp.write, b"".join(pending))
-    finally:
-        if writing is not None and not writing.done():
-            await asyncio.wait([writing])
-            if not writing.cancelled():
-                writing.exception()
-
-
-async def _chunks(fd: int, start: int, end: int) -> AsyncIterator[bytes]:
-    """Bytes [start, end) of the open file, a megabyte at a time; closes it."""
-    try:
-        offset = start
-        while offset < end:
-            chunk = await run_in_threadpool(os.pread, fd, min(CHUNK_BYTES, end - offset), offset)
-            if not chunk:
-                break
-            offset += len(chunk)
-            yield chunk
-    finally:
-        os.close(fd)
+def _too_large() -> OssError:
+    return OssError(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed object size.")
 
 
 _LIST_PARAMS = {

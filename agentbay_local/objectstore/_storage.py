@@ -30,12 +30,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .._store import ORPHAN_MIN_AGE_S, remove_tree
+from .._bodies import CHUNK_BYTES
+from .._store import ORPHAN_MIN_AGE_S, open_database, remove_tree
 from ._crc import Crc, new_crc64
 from ._errors import OssError, no_such_bucket, no_such_key, no_such_upload
-
-#: How much one read or write moves.
-CHUNK_BYTES = 1 << 20
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS buckets (
@@ -189,13 +187,8 @@ class Storage:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.tmp_dir.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(
-            root / "objects.db", check_same_thread=False, isolation_level=None, timeout=5.0
-        )
+        self._db = open_database(root / "objects.db", _SCHEMA)
         try:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.executescript(_SCHEMA)
             self._remove_strays()
         except BaseException:
             self._db.close()
