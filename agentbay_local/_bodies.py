@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator, Callable
+import shutil
+from collections.abc import AsyncIterator, Callable, Collection
 
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import Response
 
 #: How much is read from a request before it is written, and read from a file per response chunk.
 CHUNK_BYTES = 1 << 20
+#: How much of an unwanted body is read and dropped before the connection is closed instead.
+LINGER_BYTES = 1 << 20
 
 
 async def receive_into(
@@ -65,3 +70,40 @@ async def file_chunks(fd: int, start: int, end: int) -> AsyncIterator[bytes]:
             yield chunk
     finally:
         os.close(fd)
+
+
+def free_bytes(path: os.PathLike[str] | str) -> int:
+    """Free space on the disk of `path` (0 when it cannot be told)."""
+    try:
+        return shutil.disk_usage(path).free
+    except OSError:
+        return 0
+
+
+async def drained(
+    request: Request,
+    response: Response,
+    expected: int | None = None,
+    *,
+    methods: Collection[str] = ("PUT",),
+) -> Response:
+    """The response to a request whose body is not wanted: read and drop the body first (for
+    `methods`), up to `LINGER_BYTES`, so the client (still sending) gets to read the reply; beyond it,
+    or when the body's `expected` length is already beyond it, the connection is closed."""
+    if request.method not in methods:
+        return response
+    if expected is not None and expected > LINGER_BYTES:
+        response.headers["Connection"] = "close"
+        return response
+    remaining = LINGER_BYTES
+    try:
+        async for chunk in request.stream():
+            remaining -= len(chunk)
+            if remaining < 0:
+                response.headers["Connection"] = "close"
+                break
+    except ClientDisconnect:
+        pass
+    except RuntimeError:  # Starlette's "Stream consumed": the body had all arrived already
+        pass
+    return response

@@ -24,7 +24,6 @@ from __future__ import annotations
 import email.utils
 import errno
 import os
-import shutil
 import uuid
 from xml.sax.saxutils import escape
 
@@ -32,7 +31,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response, StreamingResponse
 
-from .._bodies import file_chunks, receive_into
+from .._bodies import drained, file_chunks, free_bytes, receive_into
 from . import _store
 from ._files import ETAGS, Conflict, Upload, open_object
 from ._store import DOWNLOAD, UPLOAD, ContextStore, UrlGrant
@@ -41,9 +40,6 @@ from ._store import DOWNLOAD, UPLOAD, ContextStore, UrlGrant
 URL_PATH = "/contexts/files/"
 #: How long an upload or download URL works, in seconds.
 URL_LIFETIME_S = 3600
-#: How much of a refused body is still read (and dropped) so that the client gets the reply; past
-#: this the connection is closed on it.
-_LINGER_BYTES = 1 << 20
 _NO_SPACE = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
 
 
@@ -68,9 +64,9 @@ class ContextUrls:
         grant = self.contexts.url_grant(token)
         refusal = _refusal(grant, direction)
         if refusal is not None or grant is None:
-            return await _drained(request, _error(403, "AccessDenied", refusal or "", request))
+            return await drained(request, _error(403, "AccessDenied", refusal or "", request))
         if self.contexts.get(grant.owner, context_id=grant.context_id) is None:
-            return await _drained(
+            return await drained(
                 request, _error(404, "NoSuchBucket", "The context no longer exists.", request)
             )
         if method == "PUT":
@@ -82,9 +78,9 @@ class ContextUrls:
         if declared is not None and not (declared.isascii() and declared.isdigit()):
             return _error(400, "InvalidArgument", "Content-Length must be a decimal number.", request)
         length = int(declared) if declared is not None else None
-        if length is not None and length > _free_bytes(self.contexts.root):
+        if length is not None and length > free_bytes(self.contexts.root):
             message = f"The object ({length} bytes) is larger than the free space on the server's disk."
-            return await _drained(request, _error(507, "InsufficientStorage", message, request), length)
+            return await drained(request, _error(507, "InsufficientStorage", message, request), length)
         tmp, files = self.contexts.tmp_dir(grant.context_id), self.contexts.files_dir(grant.context_id)
         upload = await run_in_threadpool(Upload, tmp, files, grant.key)
         try:
@@ -97,7 +93,7 @@ class ContextUrls:
             if error.errno not in _NO_SPACE:
                 raise
             message = "The server's disk filled up while the object was written; nothing was kept."
-            return await _drained(request, _error(507, "InsufficientStorage", message, request))
+            return await drained(request, _error(507, "InsufficientStorage", message, request))
         except BaseException:
             await run_in_threadpool(upload.discard)
             raise
@@ -152,35 +148,6 @@ def _refusal(grant: UrlGrant | None, direction: str) -> str | None:
         wanted = "PUT (upload)" if grant.direction == UPLOAD else "GET (download)"
         return f"This URL is for {wanted} only."
     return None
-
-
-def _free_bytes(path: os.PathLike[str] | str) -> int:
-    try:
-        return shutil.disk_usage(path).free
-    except OSError:
-        return 0
-
-
-async def _drained(request: Request, response: Response, expected: int | None = None) -> Response:
-    """The response to a request whose body is not wanted: read and drop the body first, up to a
-    bound, so the client (still sending) gets to read the reply; beyond it the connection is closed."""
-    if request.method != "PUT":
-        return response
-    if expected is not None and expected > _LINGER_BYTES:
-        response.headers["Connection"] = "close"
-        return response
-    remaining = _LINGER_BYTES
-    try:
-        async for chunk in request.stream():
-            remaining -= len(chunk)
-            if remaining < 0:
-                response.headers["Connection"] = "close"
-                break
-    except ClientDisconnect:
-        pass
-    except RuntimeError:  # Starlette's "Stream consumed": the body had all arrived already
-        pass
-    return response
 
 
 def _error(status: int, code: str, message: str, request: Request) -> Response:

@@ -19,7 +19,6 @@ import hashlib
 import logging
 import os
 import re
-import shutil
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -32,7 +31,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
-from .._bodies import file_chunks, receive_into
+from .._bodies import drained, file_chunks, free_bytes, receive_into
 from . import _xml as x
 from ._auth import SUB_RESOURCES, SignedRequest, Verifier
 from ._errors import OssError, invalid_argument, malformed_xml
@@ -49,7 +48,8 @@ MAX_PART_NUMBER = 10_000
 MAX_IN_FLIGHT = 64
 #: Largest XML request body (CompleteMultipartUpload of 10,000 parts is ~1 MiB).
 MAX_XML_BYTES = 4 * 1024 * 1024
-_LINGER_BYTES = 1 << 20
+#: The methods whose unwanted body is drained before an answer (`drained`).
+_BODY_METHODS = ("PUT", "POST")
 _BUCKET_NAME = re.compile(r"[a-z0-9][a-z0-9-]{1,61}[a-z0-9]")
 _META = "x-oss-meta-"
 _RESPONSE_OVERRIDES = {
@@ -85,7 +85,9 @@ class ObjectStoreApp:
             call = await self._authenticate(request)
             response = await self._route(call)
         except OssError as error:
-            response = await _drained(request, _error_response(request, error, request_id))
+            response = await drained(
+                request, _error_response(request, error, request_id), methods=_BODY_METHODS
+            )
         except ClientDisconnect:
             response = _error_response(
                 request, OssError(400, "IncompleteBody", "The client went away."), request_id
@@ -328,7 +330,7 @@ class ObjectStoreApp:
         source_bucket_name, _, source_key = source.partition("/")
         if not source_key:
             raise invalid_argument("x-oss-copy-source must be /bucket/key.", "x-oss-copy-source", source)
-        await _drained(call.request, _empty(200))
+        await drained(call.request, _empty(200), methods=_BODY_METHODS)
         source_bucket = await run_in_threadpool(self.storage.bucket, call.owner, source_bucket_name)
         fd, info = await run_in_threadpool(self.storage.open, source_bucket, source_key)
         try:
@@ -396,7 +398,7 @@ class ObjectStoreApp:
     # ---- multipart -------------------------------------------------------------------------------
 
     async def _initiate(self, call: _Call, bucket: Bucket) -> Response:
-        await _drained(call.request, _empty(200))
+        await drained(call.request, _empty(200), methods=_BODY_METHODS)
         upload_id = await run_in_threadpool(
             self.storage.create_upload,
             bucket,
@@ -546,7 +548,7 @@ class ObjectStoreApp:
         length = int(declared) if declared is not None else None
         if length is not None and length > MAX_OBJECT_BYTES:
             raise _too_large()
-        if length is not None and length > _free_bytes(self.storage.tmp_dir):
+        if length is not None and length > free_bytes(self.storage.tmp_dir):
             raise OssError(
                 507, "InsufficientStorage", "The object is larger than the free space on the server's disk."
             )
@@ -756,13 +758,6 @@ def _base_url(request: Request) -> str:
     return f"http://{_host(request)}"
 
 
-def _free_bytes(path: os.PathLike[str] | str) -> int:
-    try:
-        return shutil.disk_usage(path).free
-    except OSError:
-        return 0
-
-
 async def _read_xml(request: Request) -> bytes:
     chunks: list[bytes] = []
     size = 0
@@ -781,23 +776,6 @@ def _error_response(request: Request, error: OssError, request_id: str) -> Respo
     if request.method == "HEAD":  # no body: OSS sends the error in a header, and oss2 reads it there
         return Response(b"", error.status, {"x-oss-err": base64.b64encode(body).decode("ascii")})
     return _xml(body, error.status)
-
-
-async def _drained(request: Request, response: Response) -> Response:
-    """Read and drop an unwanted body (bounded) so that the client, still sending, gets the reply;
-    beyond the bound the connection is closed on it."""
-    if request.method not in ("PUT", "POST"):
-        return response
-    remaining = _LINGER_BYTES
-    try:
-        async for chunk in request.stream():
-            remaining -= len(chunk)
-            if remaining < 0:
-                response.headers["Connection"] = "close"
-                break
-    except (ClientDisconnect, RuntimeError):  # gone, or the body was read already
-        pass
-    return response
 
 
 def build_app(storage: Storage, owners: dict[str, str]) -> Starlette:

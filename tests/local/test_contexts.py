@@ -29,11 +29,11 @@ import httpx
 import pytest
 
 from agentbay_local import LocalServer
+from agentbay_local import _bodies as bodies
 from agentbay_local._store import Store, hash_key
 from agentbay_local.contexts import ContextStore
 from agentbay_local.contexts import _files as contexts_files
 from agentbay_local.contexts import _store as contexts_store
-from agentbay_local.contexts import _urls as contexts_urls
 
 from ._wire import KEY, OTHER_KEY, Wire
 
@@ -690,8 +690,8 @@ def test_an_upload_larger_than_the_free_disk_is_refused(
     context_id = get_context(wire, "c")["Id"]
     put(wire, context_id, "/f", b"old")
     upload = url(wire, "GetContextFileUploadUrl", context_id, "/f")
-    real = contexts_urls.shutil.disk_usage
-    monkeypatch.setattr(contexts_urls.shutil, "disk_usage", lambda path: real(path)._replace(free=1000))
+    real = bodies.shutil.disk_usage
+    monkeypatch.setattr(bodies.shutil, "disk_usage", lambda path: real(path)._replace(free=1000))
     response = httpx.put(upload, content=b"x" * 1001)
     assert xml_error(response, 507) == "InsufficientStorage"
     assert "1001 bytes" in response.text
