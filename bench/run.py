@@ -70,7 +70,7 @@ def server_process(pids: list[int] | None = None, oss_port: int = 0) -> Iterator
     port = free_port()
     with tempfile.TemporaryDirectory() as state:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "agentbay._cli", "local", "serve", "--port", str(port),
+            [sys.executable, "-m", "agentbay.cli", "local", "serve", "--port", str(port),
              "--oss-port", str(oss_port), "--state-dir", state, "--api-key", KEY],
             stdout=subprocess.DEVNULL,
         )  # fmt: skip

@@ -36,7 +36,7 @@ def main() -> int:
         # probe) is shown only when something went wrong, so a passing run prints no alarming lines.
         server_log = open(Path(state) / "server.log", "w+")  # noqa: SIM115 - closed in finally
         server = subprocess.Popen(
-            [sys.executable, "-m", "agentbay._cli", "local", "serve", "--port", str(port), "--state-dir", state,
+            [sys.executable, "-m", "agentbay.cli", "local", "serve", "--port", str(port), "--state-dir", state,
              "--api-key", KEY],
             stdout=subprocess.DEVNULL,
             stderr=server_log,

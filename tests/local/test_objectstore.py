@@ -89,7 +89,7 @@ def test_cli_serve_prints_the_store_endpoint_and_a_program_uses_it(tmp_path: Pat
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "agentbay._cli", "local", "serve", "--port", "0", "--oss-port", str(port),
+        [sys.executable, "-m", "agentbay.cli", "local", "serve", "--port", "0", "--oss-port", str(port),
          "--state-dir", str(tmp_path / "state"), "--api-key", KEY_A],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(REPO)},
     )  # fmt: skip

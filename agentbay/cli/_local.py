@@ -1,31 +1,29 @@
-"""The `agentbay` command: `agentbay demo` and `agentbay local serve`.
+"""`agentbay demo` and `agentbay local serve`: the local server, started through its own package.
 
-Built on the public facade only (the local server is started through its own package). argparse keeps
-the command dependency-free: it works with the base install, and `local serve` asks for the
-`[local]` extra only when it is used.
+`local serve` asks for the `[local]` extra only when it is used.
 """
 
 from __future__ import annotations
 
-import argparse
 import os
 import shlex
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ._constants import ENV_API_KEY
-from ._exceptions import AgentBayError
-from ._version import __version__
+import click
 
-__all__ = ["main"]
+from .._constants import ENV_API_KEY
+from .._exceptions import AgentBayError
+
+__all__ = ["demo", "local", "run_quickstart"]
 
 T = TypeVar("T")
-LOCAL_EXTRA_HINT = "the local server needs the [local] extra: pip install 'agentbay[local]'"
+LOCAL_EXTRA_HINT = "the local server needs the [local] extra: pip install 'agentbay-python[local]'"
 
 
 def _default_state_dir() -> Path:
@@ -62,16 +60,16 @@ def _print_ready(server: Any) -> None:
     )
 
 
-def _serve(args: argparse.Namespace) -> int:
+def _serve(host: str, port: int, oss_port: int, state_dir: Path, api_keys: list[str]) -> int:
     local = _import_local()
     try:
         # Returns on SIGINT or SIGTERM, after a clean stop.
         local.run(
-            args.state_dir,
-            args.api_key or None,
-            args.host,
-            args.port,
-            oss_port=args.oss_port,
+            state_dir,
+            api_keys or None,
+            host,
+            port,
+            oss_port=oss_port,
             ready=_print_ready,
         )
     except OSError as exc:  # a port in use, an unwritable state directory: one line, no traceback
@@ -106,13 +104,13 @@ class _Steps:
 
 def run_quickstart(agent_bay: Any) -> None:
     """The demo's steps, through the public SDK only."""
-    from ._types import CreateSessionParams
+    from .._types import CreateSessionParams
 
     step = _Steps()
     labels = {"project": "agentbay-demo", "run": str(os.getpid())}
     result = step(
         "create session (labels)",
-        lambda: agent_bay.create(CreateSessionParams(labels=labels, image_id="linux_latest")),
+        lambda: agent_bay.create(CreateSessionParams(labels=labels, image_id="code_latest")),
         lambda r: r.session.session_id if r.success else r.error_message,
     )
     with result.unwrap() as session:
@@ -171,17 +169,17 @@ def _embedded_server() -> Iterator[tuple[str, str]]:
         yield server.endpoint, key
 
 
-def _demo(args: argparse.Namespace) -> int:
-    from ._sync._client import AgentBay
+def _demo(endpoint: str | None) -> int:
+    from .._sync._client import AgentBay
 
     try:
-        if args.endpoint:
+        if endpoint:
             key = os.environ.get(ENV_API_KEY, "")
             if not key:
-                print(f"agentbay demo: set {ENV_API_KEY} to run against {args.endpoint}", file=sys.stderr)
+                print(f"agentbay demo: set {ENV_API_KEY} to run against {endpoint}", file=sys.stderr)
                 return 2
-            print(f"agentbay demo against {args.endpoint}")
-            with AgentBay(api_key=key, endpoint=args.endpoint) as agent_bay:
+            print(f"agentbay demo against {endpoint}")
+            with AgentBay(api_key=key, endpoint=endpoint) as agent_bay:
                 run_quickstart(agent_bay)
         else:
             with _embedded_server() as (endpoint, key):
@@ -194,53 +192,50 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="agentbay", description="Wuying AgentBay from the command line.")
-    parser.add_argument("--version", action="version", version=f"agentbay {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True)
+class _StateDirOption(click.Option):
+    """Shows the default state directory as it is when help is asked for (XDG_DATA_HOME can change)."""
 
-    demo = commands.add_parser(
-        "demo", help="run a quickstart against an embedded local server (or --endpoint)"
-    )
-    demo.add_argument(
-        "--endpoint", help=f"run against this AgentBay endpoint instead (key from {ENV_API_KEY})"
-    )
-    demo.set_defaults(run=_demo)
-
-    local = commands.add_parser("local", help="the local AgentBay server")
-    local_commands = local.add_subparsers(dest="local_command", required=True)
-    serve = local_commands.add_parser("serve", help="serve the AgentBay API on this machine")
-    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    serve.add_argument(
-        "--port", type=int, default=9000, help="port to bind (default 9000; 0 picks a free one)"
-    )
-    serve.add_argument(
-        "--oss-port",
-        type=int,
-        default=0,
-        help="port of the local object store, OSS's API for oss2 (default 0: a free one, printed at start)",
-    )
-    serve.add_argument(
-        "--state-dir",
-        type=Path,
-        default=_default_state_dir(),
-        help="where sessions and keys are kept (default: %(default)s)",
-    )
-    serve.add_argument(
-        "--api-key",
-        action="append",
-        help="accept this API key (repeatable); default: a generated, stored key",
-    )
-    serve.set_defaults(run=_serve)
-    return parser
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        self.show_default = str(_default_state_dir())
+        return super().get_help_record(ctx)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `agentbay` command."""
-    args = build_parser().parse_args(argv)
-    code: int = args.run(args)
-    return code
+@click.command()
+@click.option(
+    "--endpoint", metavar="URL", help=f"Run against this AgentBay endpoint instead (key from ${ENV_API_KEY})."
+)
+def demo(endpoint: str | None) -> int:
+    """Run a quickstart against an embedded local server (or --endpoint)."""
+    return _demo(endpoint)
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+@click.group()
+def local() -> None:
+    """The local AgentBay server."""
+
+
+@local.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", type=int, default=9000, show_default=True, help="Port to bind (0 picks a free one).")
+@click.option(
+    "--oss-port",
+    type=int,
+    default=0,
+    help="Port of the local object store, OSS's API for oss2 [default: 0, a free one, printed at start].",
+)
+@click.option(
+    "--state-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    cls=_StateDirOption,
+    default=_default_state_dir,
+    help="Where sessions and keys are kept.",
+)
+@click.option(
+    "--api-key",
+    "api_keys",
+    multiple=True,
+    help="Accept this API key (repeatable) [default: a generated, stored key].",
+)
+def serve(host: str, port: int, oss_port: int, state_dir: Path, api_keys: tuple[str, ...]) -> int:
+    """Serve the AgentBay API on this machine."""
+    return _serve(host, port, oss_port, state_dir, list(api_keys))

@@ -1,0 +1,1 @@
+"""pytest fixtures for testing agents offline against a local AgentBay server (being written)."""
