@@ -85,16 +85,26 @@ class State:
 pass_state = click.make_pass_decorator(State, ensure=True)
 
 
+class _RequestLog(logging.Handler):
+    """Writes the SDK's request lines to the current `sys.stderr` (so stdout stays the output)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        sys.stderr.write(f"agentbay: {record.getMessage()}\n")
+
+
 def _log_requests() -> None:
     # `-v`: the SDK's debug log has one line per request, with its action, status and request id (and
-    # never the key); it goes to stderr so that stdout stays the command's output.
+    # never the key). Removed again when the command ends, for callers that run several in-process.
     logger = logging.getLogger("agentbay")
-    if not any(getattr(h, "_agentbay_cli", False) for h in logger.handlers):
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("agentbay: %(message)s"))
-        handler._agentbay_cli = True  # type: ignore[attr-defined]
-        logger.addHandler(handler)
+    handler, level = _RequestLog(logging.DEBUG), logger.level
+    logger.addHandler(handler)
     logger.setLevel(logging.DEBUG)
+
+    def remove() -> None:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+    click.get_current_context().find_root().call_on_close(remove)
 
 
 def _set_output(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
