@@ -19,7 +19,9 @@
   (linux_latest vs code_latest);
 - browser sessions (`_browser`): the time from `create(browser_latest)` to a Playwright client
   connected over CDP vs the same Chromium started and connected on the host; a page load round trip
-  (`page.goto` of a page served in the session) through the link proxy vs straight to the browser.
+  (`page.goto` of a page served in the session) through the link proxy vs straight to the browser;
+- the `agentbay` command (`_cli`): wall time of `--version`, `session list`, `exec`, `fs cat` vs the
+  same call in a `python -c`; `import agentbay` with the `[cli]` extra installed vs without.
 
 The server runs in its own process, so that it does not share a GIL with the clients measured.
 Prints a table and writes JSON (--out). No figure here is asserted: targets are reported beside them.
@@ -50,6 +52,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 import _capacity  # noqa: E402  # bench/ is on sys.path: this file runs as a script
+import _cli  # noqa: E402
 import official_sdk  # noqa: E402
 
 from agentbay import AgentBay, AsyncAgentBay  # noqa: E402
@@ -415,6 +418,7 @@ def main() -> None:
         results["desktop"] = desktop(endpoint)
         results["browser"] = browser(endpoint)
         results["code_and_watch"] = code_and_watch(endpoint, 30)
+        results["cli"] = _cli.commands(endpoint, KEY, sys.executable)
     # Commands and bursts on a server of their own: long commands, and the memory peak, are theirs.
     pids: list[int] = []
     with server_process(pids) as endpoint:
@@ -425,8 +429,16 @@ def main() -> None:
     with fresh_venv(str(ROOT)) as (python, count):
         ours_import = import_cost(python)
         bare = import_cost(python, probe=BARE_PROBE)["peak_rss_mb"]
+    # The same with the [cli] extra: click and rich installed must not make `import agentbay` heavier.
+    with fresh_venv(f"{ROOT}[cli]") as (python, _):
+        cli_import = import_cost(python)
     official_import = import_cost(str(official_sdk.python_for(OFFICIAL)))
-    results["import"] = {"ours": ours_import, "official": official_import, "bare_python_rss_mb": bare}
+    results["import"] = {
+        "ours": ours_import,
+        "ours_with_cli": cli_import,
+        "official": official_import,
+        "bare_python_rss_mb": bare,
+    }
     results["distributions"] = {"ours": count, "official": official_distributions()}
 
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -472,9 +484,12 @@ def print_table(r: dict[str, Any]) -> None:
                  f"idle poll {w['idle_poll_ms']:.1f}", f"interval {w['interval_ms']}, max {w['max_ms']:.0f}", ""))  # fmt: skip
     rows.extend(desktop_rows(r["desktop"]))
     rows.extend(browser_rows(r["browser"]))
+    rows.extend(_cli.rows(r["cli"]))
     i = r["import"]
     rows.append(("import agentbay, s", f"{i['ours']['import_s']:.3f}", f"official {i['official']['import_s']:.3f}",
                  "", "≤ 0.15"))  # fmt: skip
+    rows.append(("  with the [cli] extra installed, s", f"{i['ours_with_cli']['import_s']:.3f}",
+                 f"base install {i['ours']['import_s']:.3f}", "", "no heavier"))  # fmt: skip
     rows.append(("peak RSS after import, MB", f"{i['ours']['peak_rss_mb']:.1f}",
                  f"official {i['official']['peak_rss_mb']:.1f}", f"bare python {i['bare_python_rss_mb']:.1f}",
                  "≤ 35"))  # fmt: skip
