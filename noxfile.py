@@ -64,7 +64,8 @@ def lint(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def typecheck(session: nox.Session) -> None:
     """mypy --strict on the facade, and an import smoke test."""
-    session.install(*TYPE_DEPS, "-e", ".[local]")
+    # pytest: agentbay.testing (the pytest plugin) is type-checked with the rest.
+    session.install(*TYPE_DEPS, "pytest>=8", "-e", ".[local]")
     session.run("mypy")
     session.run("python", "-c", "import agentbay, agentbay._api")
 
