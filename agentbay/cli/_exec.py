@@ -127,7 +127,11 @@ def exec_command(
         write_raw(sys.stderr, result.stderr)
     if result.truncated:
         sizes = f"stdout {_size(result.stdout_bytes)}, stderr {_size(result.stderr_bytes)}"
-        print(f"agentbay: the service truncated the output (the command wrote {sizes})", file=sys.stderr)
+        # On a line of its own, even after a stderr that did not end in one.
+        start = "\n" if not state.json and result.stderr and not result.stderr.endswith("\n") else ""
+        print(
+            f"{start}agentbay: the service truncated the output (the command wrote {sizes})", file=sys.stderr
+        )
     return exit_status(result.exit_code)
 
 
