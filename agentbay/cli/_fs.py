@@ -338,6 +338,11 @@ def _upload_by_tools(
     """Tool calls write a file piece by piece: write a hidden file beside `remote`, then rename it over
     `remote` when complete, so an interruption never leaves a truncated `remote`."""
     part = _part_name(remote)
+    parent = posixpath.dirname(remote)
+    if parent not in ("", "/"):
+        # write_file wants the folder to exist; the URL path makes it: make it here too, so that `put`
+        # does the same whatever the file's size.
+        files.create_directory(parent).raise_for_error()
     try:
         result = files.upload_file(source, part, progress=progress, via="tool")
         result.raise_for_error()
@@ -367,7 +372,8 @@ def _upload_by_tools(
 def put(state: State, session_id: str, local: str, remote: str) -> None:
     """Copy the local file LOCAL (- for stdin) to REMOTE in session ID.
 
-    A REMOTE that is a directory (or ends in /) gets LOCAL's name. The file streams (1 MiB and more
+    A REMOTE that is a directory (or ends in /) gets LOCAL's name; missing parent directories are
+    made. The file streams (1 MiB and more
     to an absolute REMOTE by presigned URL, less by tool calls), with a progress bar when stderr is
     a terminal. Ctrl-C leaves REMOTE as it was (or complete), never cut short.
 
