@@ -33,3 +33,24 @@ def test_generated_code_is_reproducible_and_the_check_catches_drift(tmp_path: Pa
     changed = tmp_path / "changed" / gen.PACKAGE
     gen.generate(spec, changed)
     assert any("max_results" in line for line in gen.diff_trees(gen.OUT, changed))
+
+
+def test_no_spec_text_is_split_into_a_stray_key() -> None:
+    # An unquoted description with a comma inside a YAML flow mapping (`{type: string, description: a, b}`)
+    # becomes the description `a` plus a key ` b` with a null value, which then shows in tool schemas.
+    from ._spec import spec
+
+    stray: list[str] = []
+
+    def walk(node: object, where: str) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if value is None and isinstance(key, str) and " " in key:
+                    stray.append(f"{where}: {key!r}")
+                walk(value, f"{where}/{key}")
+        elif isinstance(node, list):
+            for i, item in enumerate(node):
+                walk(item, f"{where}[{i}]")
+
+    walk(spec(), "")
+    assert stray == []

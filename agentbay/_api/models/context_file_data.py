@@ -19,7 +19,7 @@ class ContextFileData:
     file_name: str | Unset = UNSET
     """ The entry's name (its last path component). """
     file_path: str | Unset = UNSET
-    """ Its key in the context """
+    """ Its key in the context, written as a path. """
     file_type: str | Unset = UNSET
     """ `file` or `folder` [assumed]. """
     gmt_create: str | Unset = UNSET

@@ -29,7 +29,7 @@ class DescribeContextFilesResponse:
     """ The HTTP status the failure would have had. """
     data: list[ContextFileData] | None | Unset = UNSET
     count: int | Unset = UNSET
-    """ How many entries the folder has """
+    """ How many entries the folder has, over all pages. """
     next_token: str | Unset = UNSET
     """ (0.22.3 model) not used by the SDKs. """
     max_results: int | Unset = UNSET

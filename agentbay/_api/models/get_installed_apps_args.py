@@ -22,7 +22,7 @@ class GetInstalledAppsArgs:
     desktop: bool
     """ Include the desktop's applications. """
     ignore_system_apps: bool | Unset = UNSET
-    """ (0.8.0 """
+    """ (0.8.0, 0.9.0) Leave system applications out. """
     ignore_system_app: bool | Unset = UNSET
     """ (0.22.3) The same, as 0.22.3 spells it. """
 

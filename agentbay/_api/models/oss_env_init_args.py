@@ -19,9 +19,9 @@ class OssEnvInitArgs:
     """
 
     access_key_id: str
-    """ The access key id (of STS temporary credentials """
+    """ The access key id (of STS temporary credentials, or any non-empty id on the local server). """
     access_key_secret: str
-    """ The access key secret (on the local server """
+    """ The access key secret (on the local server, the API key of the session's owner). """
     security_token: None | str
     """ The STS security token; always sent, `null` when there is none. """
     endpoint: str | Unset = UNSET

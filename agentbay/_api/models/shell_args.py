@@ -23,7 +23,7 @@ class ShellArgs:
     timeout_ms: int
     """ Kill the command (its whole process group) after this many milliseconds. """
     cwd: str | Unset = UNSET
-    """ (0.22.3) Working directory """
+    """ (0.22.3) Working directory, a session path; `/home/wuying` by default. """
     envs: ShellArgsEnvs | Unset = UNSET
     """ (0.22.3) Extra environment variables. """
 

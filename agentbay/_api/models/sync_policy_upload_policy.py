@@ -27,7 +27,7 @@ class SyncPolicyUploadPolicy:
     period: int | Unset = UNSET
     """ (0.8.0) Upload period in minutes for periodic uploads; ignored. """
     upload_mode: SyncPolicyUploadPolicyUploadMode | Unset = UNSET
-    """ (0.22.3) Upload file by file """
+    """ (0.22.3) Upload file by file, or as one archive. """
 
     def to_dict(self) -> dict[str, Any]:
         auto_upload = self.auto_upload

@@ -25,7 +25,7 @@ class UiElementsArgs:
     timeout_ms: int
     """ How long the service may take; 2000 by the official SDKs. """
     format_: UiElementsArgsFormat | Unset = UNSET
-    """ (0.22.3 """
+    """ (0.22.3, get_all_ui_elements) The reply's format. """
 
     def to_dict(self) -> dict[str, Any]:
         timeout_ms = self.timeout_ms

@@ -27,7 +27,7 @@ class WriteFileArgs:
     content: str
     """ The text to write (base64 of the bytes when `format` is `binary`). """
     mode: WriteFileArgsMode
-    """ Replace the file """
+    """ Replace the file, or add to its end. """
     format_: WriteFileArgsFormat | Unset = UNSET
     """ [assumed] `binary`: `content` is base64, for files that are not UTF-8 text (mirrors read_file's `format`).
     """
