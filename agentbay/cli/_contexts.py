@@ -19,6 +19,7 @@ from typing import IO, TYPE_CHECKING, Any
 import click
 
 from .._exceptions import (
+    AgentBayError,
     APIConnectionError,
     APIError,
     APITimeoutError,
@@ -28,7 +29,7 @@ from .._exceptions import (
     TransportError,
 )
 from ._app import State, common_options, pass_state
-from ._output import error_line, exit_code_for, is_terminal
+from ._output import EXIT_USAGE, error_line, exit_code_for, is_terminal
 from ._progress import Progress, transfer_progress
 
 if TYPE_CHECKING:
@@ -130,21 +131,26 @@ def create(state: State, name: str) -> None:
 
 
 def _stdin_is_terminal() -> bool:
-    """Whether a person can answer a question on stdin (tests replace this)."""
+    # A function of its own so that tests can stand in a terminal for the confirmation prompt.
     return is_terminal(sys.stdin)
+
+
+#: What `context delete` says when it refuses to ask (as `session delete` does).
+NEED_YES = (
+    "agentbay: context delete: stdin is not a terminal, so it cannot ask; pass -y to delete without asking"
+)
 
 
 @context.command("delete")
 @click.argument("contexts", metavar="CONTEXT...", nargs=-1, required=True)
-@click.option("-y", "--yes", is_flag=True, help="Do not ask for confirmation (needed without a terminal).")
+@click.option("-y", "--yes", is_flag=True, help="Do not ask; needed when stdin is not a terminal.")
 @common_options
 @pass_state
 def delete(state: State, contexts: tuple[str, ...], yes: bool) -> int:
-    """Delete contexts and every file in them, after asking (unless -y).
+    """Delete contexts and every file in them. Asks first, unless -y.
 
-    Each CONTEXT is looked up first: an unknown one stops the command before anything is deleted.
-    Without a terminal to ask on, -y is required. One line (JSON: one entry) per context; the exit
-    code is that of the first failure.
+    Every CONTEXT is looked up first: an unknown one stops the command before anything is deleted
+    (exit 4). One line (JSON: one entry) per context; the exit code is that of the first failure.
 
     \b
     agentbay context delete my-project old-project -y
@@ -156,31 +162,36 @@ def delete(state: State, contexts: tuple[str, ...], yes: bool) -> int:
         targets.setdefault(item.id, item)
     if not yes:
         if not _stdin_is_terminal():
-            raise click.UsageError("refusing to delete without a terminal to confirm on: pass -y")
-        names = ", ".join(f"{item.name} ({item.id})" for item in targets.values())
-        click.confirm(f"Delete {len(targets)} context(s) and all their files: {names}?", abort=True, err=True)
+            print(NEED_YES, file=sys.stderr)
+            return EXIT_USAGE
+        noun = "context" if len(targets) == 1 else "contexts"
+        lines = [f"About to delete {len(targets)} {noun} and every file in them:"]
+        lines += [f"  {item.id}  {item.name}" for item in targets.values()]
+        click.echo("\n".join(lines), err=True)
+        if not click.confirm("Delete?", default=False, err=True):
+            print("agentbay: nothing deleted", file=sys.stderr)
+            return 1
     entries: list[dict[str, Any]] = []
-    code = 0
+    first_error: AgentBayError | None = None
     for item in targets.values():
         result = client.context.delete(item)
         entry: dict[str, Any] = {
             "context_id": item.id,
             "name": item.name,
-            "deleted": result.success,
+            "result": "deleted",
+            "ok": True,
             "error": None,
             "request_id": result.request_id or None,
         }
         if result.error is not None:
-            entry["error"] = error_line(result.error).removeprefix("agentbay: ")
-            code = code or exit_code_for(result.error)
-            if not state.json:
-                click.echo(error_line(result.error), err=True)
-        elif not state.json:
-            click.echo(f"deleted {item.name} ({item.id})")
+            entry.update(result="failed", ok=False, error=f"{type(result.error).__name__}: {result.error}")
+            print(error_line(result.error), file=sys.stderr)
+            first_error = first_error or result.error
         entries.append(entry)
-    if state.json:
-        state.emit({"contexts": entries, "count": len(entries)})
-    return code
+    failed = sum(1 for e in entries if not e["ok"])
+    document = {"contexts": entries, "deleted": len(entries) - failed, "failed": failed}
+    state.emit(document, rows=entries, columns=["context_id", "name", "result"])
+    return 0 if first_error is None else exit_code_for(first_error)
 
 
 # ---- files ---------------------------------------------------------------------------------------
