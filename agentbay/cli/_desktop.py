@@ -37,6 +37,7 @@ _verbose_option = click.option(
 @click.argument("session_id", metavar="ID")
 @click.option(
     "-o",
+    "--file",
     "file",
     metavar="FILE",
     type=click.Path(allow_dash=True),
