@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -368,9 +369,13 @@ def put(state: State, ref: str, local: str, path: str) -> None:
             stream = open(local, "rb")  # noqa: SIM115 - closed in the finally below
         except OSError as exc:
             raise click.BadParameter(f"{local}: {exc.strerror}", param_hint="LOCAL") from None
-        total = os.fstat(stream.fileno()).st_size
-        # A declared length lets the store refuse a body too big for it before any of it is sent.
-        headers = {"Content-Length": str(total)}
+        info = os.fstat(stream.fileno())
+        if stat.S_ISREG(info.st_mode):
+            total = info.st_size
+            # A declared length lets the store refuse a body too big for it before any is sent.
+            headers = {"Content-Length": str(total)}
+        else:  # a FIFO such as `<(tar c src)`: its size is unknown, the body goes chunked
+            total, headers = -1, {}
     try:
         with transfer_progress(f"put {path}", quiet=state.json) as progress:
             progress(0, total)
@@ -429,7 +434,8 @@ def get(state: State, ref: str, path: str, local: str) -> None:
     url.raise_for_error()
     http = _url_client(state)
     try:
-        with http.stream("GET", url.url) as response:
+        # identity: the bytes as stored, never compressed on the way, so Content-Length counts them.
+        with http.stream("GET", url.url, headers={"Accept-Encoding": "identity"}) as response:
             if response.status_code != 200:
                 raise url_error("GET", response.status_code, response.read()[:2000], path)
             declared = response.headers.get("content-length", "")
@@ -450,7 +456,7 @@ def get(state: State, ref: str, path: str, local: str) -> None:
 
 def _copy(response: httpx.Response, out: IO[bytes], total: int, progress: Progress) -> int:
     done = 0
-    for piece in response.iter_bytes(CHUNK):
+    for piece in response.iter_raw(CHUNK):
         out.write(piece)
         done += len(piece)
         progress(done, total)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import pty
 import subprocess
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -16,7 +18,7 @@ import pytest
 from agentbay import AgentBay, APIError, Context, NotFoundError, RateLimitError, ServerError
 from agentbay.cli import _contexts
 
-from .conftest import KEY, Run
+from .conftest import KEY, Run, agentbay_program
 
 Cmd = Callable[..., subprocess.CompletedProcess[bytes]]
 
@@ -459,3 +461,55 @@ def test_program_json_and_exit_codes(agentbay_cmd: Cmd, bay: AgentBay) -> None:
     deleted = agentbay_cmd("context", "delete", name, "-y")
     assert deleted.returncode == 0, deleted.stderr
     assert agentbay_cmd("context", "ls", context_id).returncode == 4
+
+
+def test_put_from_a_fifo(cli: Callable[..., Run], bay: AgentBay, ctx: Context, tmp_path: Path) -> None:
+    # A FIFO (`<(tar c src)` in bash) has no size: the body goes chunked, and all of it arrives.
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    data = os.urandom(1024 * 1024 + 5)
+    writer = threading.Thread(target=fifo.write_bytes, args=(data,))
+    writer.start()
+    try:
+        ran = cli("context", "put", ctx.name, str(fifo), "/from-fifo.bin", "-o", "json")
+    finally:
+        writer.join(timeout=60)
+    assert ran.code == 0, ran.err
+    assert ran.json()["bytes"] == len(data)
+    assert _read(bay, ctx, "/from-fifo.bin") == data
+
+
+def test_program_shows_a_progress_bar_on_a_terminal(
+    cli_env: dict[str, str], bay: AgentBay, ctx: Context, tmp_path: Path
+) -> None:
+    source = tmp_path / "bar.bin"
+    source.write_bytes(os.urandom(2 * 1024 * 1024))
+    master, slave = pty.openpty()
+    env = {**os.environ, **cli_env, "TERM": "xterm-256color", "COLUMNS": "120"}
+    shown = bytearray()
+
+    def read() -> None:
+        with contextlib.suppress(OSError):  # EIO once the program (the last holder of the slave) exits
+            while piece := os.read(master, 65536):
+                shown.extend(piece)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        with subprocess.Popen(
+            [*agentbay_program(), "context", "put", ctx.name, str(source), "/bar.bin"],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=slave,
+            env=env,
+        ) as program:
+            os.close(slave)
+            out, _ = program.communicate(timeout=120)
+        reader.join(timeout=30)
+    finally:
+        os.close(master)
+    assert program.returncode == 0, shown
+    assert out == f"uploaded {2 * 1024 * 1024} bytes to {ctx.name}:/bar.bin\n".encode()
+    text = shown.decode("utf-8", "replace")
+    assert "put /bar.bin" in text and "2.1/2.1 MB" in text, text
+    assert _read(bay, ctx, "/bar.bin") == source.read_bytes()
