@@ -100,7 +100,7 @@ def _row(item: Context) -> dict[str, Any]:
 # ---- list, create, delete ------------------------------------------------------------------------
 
 
-@context.command("list")
+@context.command("list", short_help="List every context.")
 @common_options
 @pass_state
 def list_contexts(state: State) -> None:
@@ -114,7 +114,7 @@ def list_contexts(state: State) -> None:
     state.emit({"contexts": rows, "count": len(rows)}, rows=rows, columns=columns)
 
 
-@context.command("create")
+@context.command("create", short_help="Create a context; print its id.")
 @click.argument("name")
 @common_options
 @pass_state
@@ -142,7 +142,7 @@ NEED_YES = (
 )
 
 
-@context.command("delete")
+@context.command("delete", short_help="Delete contexts and their files.")
 @click.argument("contexts", metavar="CONTEXT...", nargs=-1, required=True)
 @click.option("-y", "--yes", is_flag=True, help="Do not ask; needed when stdin is not a terminal.")
 @common_options
@@ -209,7 +209,7 @@ def _entry(raw: Any) -> dict[str, Any]:
     }
 
 
-@context.command("ls")
+@context.command("ls", short_help="List the files under a folder of a context.")
 @click.argument("ref", metavar="CONTEXT")
 @click.argument("path", default="/")
 @click.option("--page-size", type=click.IntRange(1, 100), default=50, show_default=True, hidden=True)
@@ -239,7 +239,7 @@ def ls(state: State, ref: str, path: str, page_size: int) -> None:
     )
 
 
-@context.command("rm")
+@context.command("rm", short_help="Delete files of a context.")
 @click.argument("ref", metavar="CONTEXT")
 @click.argument("paths", metavar="PATH...", nargs=-1, required=True)
 @common_options
@@ -333,7 +333,7 @@ class _Body:
             yield piece
 
 
-@context.command("put")
+@context.command("put", short_help="Upload a file (or stdin) to a context.")
 @click.argument("ref", metavar="CONTEXT")
 @click.argument("local", type=click.Path(exists=True, dir_okay=False, allow_dash=True, path_type=str))
 @click.argument("path")
@@ -401,7 +401,7 @@ def put(state: State, ref: str, local: str, path: str) -> None:
     state.emit(document, text=f"uploaded {body.sent} bytes to {item.name}:{path}")
 
 
-@context.command("get")
+@context.command("get", short_help="Download a file of a context (or to stdout).")
 @click.argument("ref", metavar="CONTEXT")
 @click.argument("path")
 @click.argument("local", type=click.Path(allow_dash=True, path_type=str))

@@ -513,3 +513,21 @@ def test_program_shows_a_progress_bar_on_a_terminal(
     text = shown.decode("utf-8", "replace")
     assert "put /bar.bin" in text and "2.1/2.1 MB" in text, text
     assert _read(bay, ctx, "/bar.bin") == source.read_bytes()
+
+
+def test_a_url_the_store_refuses_is_one_line_and_leaves_nothing(
+    cli: Callable[..., Run], bay: AgentBay, ctx: Context, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from agentbay import ContextService
+
+    _put(bay, ctx, "/f.txt", b"f")
+    # An upload URL used for a download: the store answers 403 AccessDenied, as for an expired URL.
+    monkeypatch.setattr(ContextService, "get_file_download_url", ContextService.get_file_upload_url)
+    ran = cli("context", "get", ctx.name, "/f.txt", str(tmp_path / "f.txt"))
+    assert ran.code == 7
+    lines = ran.err.splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("agentbay: APIError: [AccessDenied] GET of /f.txt through the context's")
+    assert "the URL expired, or is not valid" in lines[0] and "http_status=403" in lines[0]
+    assert "/contexts/files/" not in ran.err  # the URL is a credential: never shown
+    assert list(tmp_path.iterdir()) == []
