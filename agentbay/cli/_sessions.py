@@ -123,16 +123,24 @@ def session() -> None:
     multiple=True,
     help="Mount a context at PATH, CONTEXT_ID:PATH (repeatable); create waits for the download.",
 )
+@click.option(
+    "-q", "--quiet", is_flag=True, help="Print only the new session's id (for scripts; wins over -o json)."
+)
 @common_options
 @pass_state
 def create(
-    state: State, image_id: str | None, labels: Sequence[tuple[str, str]], contexts: Sequence[ContextSync]
+    state: State,
+    image_id: str | None,
+    labels: Sequence[tuple[str, str]],
+    contexts: Sequence[ContextSync],
+    quiet: bool,
 ) -> None:
     """Create a session and print its id, image and resource URL.
 
     \b
     Example:
       agentbay session create --image code_latest --label project=demo --context SdkCtx-1:/home/wuying/data
+      SID=$(agentbay session create -q --image code_latest)
 
     A session whose context download failed exists all the same: it is printed, kept (its id is on
     stderr, to delete it), and the command exits 10.
@@ -160,7 +168,11 @@ def create(
     }
     # Printed even when a context download failed: the session exists, and a script needs its id to
     # delete it (`| jq -r .session_id` works either way; the exit code says it failed).
-    state.emit(document)
+    if quiet:
+        # The id alone, and a newline: `SID=$(agentbay session create -q)` needs no jq.
+        click.echo(created.session_id)
+    else:
+        state.emit(document)
     if not result.success:
         print(
             f"agentbay: session {created.session_id} was created, but its contexts did not download;"

@@ -204,6 +204,33 @@ def test_create_whose_context_fails_keeps_the_session_and_says_its_id(
     assert error.startswith("agentbay: ContextSyncError: ")
 
 
+@pytest.mark.parametrize("output", [(), ("-o", "json")])
+def test_create_quiet_prints_only_the_id(
+    cli: CliRun, bay: AgentBay, forget: list[str], tag: str, output: tuple[str, ...]
+) -> None:
+    run = cli("session", "create", "-q", "--image", "code_latest", "--label", f"t={tag}", *output)
+    assert run.code == 0, run.err
+    ids = [s.session_id for s in bay.list_all(labels={"t": tag})]
+    forget.extend(ids)
+    assert len(ids) == 1
+    assert run.out == f"{ids[0]}\n"  # -q wins over -o json: the id alone, for $(...)
+    assert run.err == ""
+
+
+def test_create_quiet_whose_context_fails_still_prints_the_id(
+    cli: CliRun, bay: AgentBay, forget: list[str]
+) -> None:
+    run = cli(
+        "session", "create", "--quiet", "--image", "code_latest", "--context", "SdkCtx-nope:/home/wuying/x"
+    )
+    assert run.code == 10
+    session_id = run.out.strip()
+    forget.append(session_id)
+    assert run.out == f"{session_id}\n"
+    assert exists(bay, session_id)
+    assert session_id in run.err.splitlines()[0]
+
+
 # --- list ----------------------------------------------------------------------------------------
 
 
@@ -647,3 +674,16 @@ def test_installed_create_list_delete(
     again = agentbay_cmd("session", "info", session_id)
     assert (again.returncode, again.stdout) == (4, b"")
     assert again.stderr.decode().startswith("agentbay: NotFoundError: ")
+
+
+def test_installed_create_quiet_is_the_id_for_a_shell_variable(
+    agentbay_cmd: Callable[..., subprocess.CompletedProcess[bytes]], bay: AgentBay
+) -> None:
+    created = agentbay_cmd("session", "create", "-q", "--image", "code_latest")
+    assert created.returncode == 0, created.stderr
+    session_id = created.stdout.decode()
+    assert re.fullmatch(r"session-[0-9a-f]+\n", session_id), created.stdout
+    deleted = agentbay_cmd("session", "delete", "-y", session_id.strip(), "-o", "json")
+    assert deleted.returncode == 0, deleted.stderr
+    assert json.loads(deleted.stdout)["deleted"] == 1
+    assert not exists(bay, session_id.strip())
