@@ -100,8 +100,9 @@ def session() -> None:
 
     \b
     Example:
-      id=$(agentbay session create --image code_latest -o json | jq -r .session_id)
-      agentbay session delete "$id" -y
+      SID=$(agentbay session create -q --image code_latest)
+      agentbay session info "$SID"
+      agentbay session delete "$SID" -y
     """
 
 
