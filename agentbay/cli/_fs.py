@@ -9,7 +9,8 @@ memory. What Ctrl-C leaves behind:
 - `put`: the remote path is untouched or complete. By URL the session's file changes only in the
   final sync, which the service does whole (a file renamed into place); by tool calls, which write a
   file piece by piece, the bytes go to a hidden file beside REMOTE that is renamed over it when
-  complete, and removed when interrupted.
+  complete. Ctrl-C there stops between two calls and removes the hidden file (a second Ctrl-C stops
+  at once, and may leave it: the next `put` to REMOTE overwrites it).
 
 The session itself is left as it was: these commands never delete it.
 """
@@ -35,6 +36,7 @@ import click
 
 from .. import AgentBayError, InvalidInputError, NoSuchFileError
 from ._app import State, common_options, pass_state
+from ._exec import reader_may_leave, write_all
 from ._output import error_line, exit_code_for
 from ._progress import transfer_progress
 
@@ -182,13 +184,13 @@ def cat(state: State, session_id: str, paths: tuple[str, ...]) -> int:
         result = files.read_file(path, format="bytes")
         result.raise_for_error()
         if not state.json:
-            out.write(result.content)
-            out.flush()
+            write_all(out, result.content)
         return _content_record(path, result.content)
 
-    records, code = _each(paths, read)
-    if state.json:
-        state.emit(records)
+    with reader_may_leave():
+        records, code = _each(paths, read)
+        if state.json:
+            state.emit(records)
     return code
 
 
@@ -253,19 +255,33 @@ def mkdir(state: State, session_id: str, paths: tuple[str, ...]) -> int:
 
 
 @contextlib.contextmanager
-def _deferred_interrupt() -> Iterator[None]:
-    """Ctrl-C waits until the block is done, then raises: for steps that must not stop half-way."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
+def _held_interrupt(*, again_stops: bool) -> Iterator[Callable[[], None]]:
+    """Ctrl-C is held until the block calls the `check()` it is given, or ends; then it raises
+    KeyboardInterrupt. With `again_stops`, a second Ctrl-C raises at once (a call that hangs).
+
+    Why: Ctrl-C raised in the middle of an HTTP call abandons a request that the service may still
+    carry out after the command has cleaned up, such as a piece of file written after its removal.
+    """
+    if threading.current_thread() is not threading.main_thread():  # only it gets signals
+        yield lambda: None
         return
-    caught: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda signum, _frame: caught.append(signum))
+    held: list[int] = []
+
+    def hold(signum: int, _frame: object) -> None:
+        if held and again_stops:
+            raise KeyboardInterrupt
+        held.append(signum)
+
+    def check() -> None:
+        if held:
+            raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, hold)
     try:
-        yield
+        yield check
     finally:
         signal.signal(signal.SIGINT, previous)
-    if caught:
-        raise KeyboardInterrupt
+    check()
 
 
 @contextlib.contextmanager
@@ -344,14 +360,22 @@ def _upload_by_tools(
         # does the same whatever the file's size.
         files.create_directory(parent).raise_for_error()
     try:
-        result = files.upload_file(source, part, progress=progress, via="tool")
+        # Ctrl-C stops the upload between two write_file calls, none in flight: the part file removed
+        # then stays removed.
+        with _held_interrupt(again_stops=True) as check:
+
+            def progress_then_check(done: int, total: int) -> None:
+                progress(done, total)
+                check()
+
+            result = files.upload_file(source, part, progress=progress_then_check, via="tool")
         result.raise_for_error()
     except BaseException:
         _forget(files, part)
         raise
     # move_file refuses an existing destination: delete it first. Ctrl-C waits for the pair, so
     # `remote` is not left missing between them.
-    with _deferred_interrupt():
+    with _held_interrupt(again_stops=False):
         gone = files.delete_file(remote)
         if gone.error is not None and not isinstance(gone.error, NoSuchFileError):
             _forget(files, part)
@@ -442,9 +466,9 @@ def get(state: State, session_id: str, remote: str, local: str) -> None:
                 result = files.download_file(remote, Path(spool) / (name or "file"), progress=progress)
                 result.raise_for_error()
                 out = _binary_stdout()
-                with open(Path(spool) / (name or "file"), "rb") as f:
-                    shutil.copyfileobj(f, out, COPY_CHUNK)
-                out.flush()
+                with open(Path(spool) / (name or "file"), "rb") as f, reader_may_leave():
+                    while chunk := f.read(COPY_CHUNK):
+                        write_all(out, chunk)
             return
         target = Path(local)
         if target.is_dir():

@@ -494,21 +494,54 @@ def test_after_an_interrupted_put_the_session_still_works(
     assert cli("exec", session_id, "--", "true").code == 0
 
 
-def test_the_final_rename_waits_for_ctrl_c() -> None:
+def interrupt_in(block: Callable[[Callable[[], None]], None], *, again_stops: bool) -> list[str]:
+    """Run `block(check)` under `_held_interrupt`; what it recorded, and whether KeyboardInterrupt came."""
     done: list[str] = []
 
-    def rename() -> None:
-        with _fs._deferred_interrupt():
-            os.kill(os.getpid(), signal.SIGINT)
-            done.append("after the signal")  # the block ran to its end; the interrupt came after it
+    def run() -> None:
+        with _fs._held_interrupt(again_stops=again_stops) as check:
+            block(check)
+            done.append("block ended")
 
-    with pytest.raises(KeyboardInterrupt):
-        rename()
-    assert done == ["after the signal"]
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    try:
+        run()
+    except KeyboardInterrupt:
+        done.append("interrupted")
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back
+    return done
 
 
-def test_the_final_rename_without_ctrl_c_raises_nothing() -> None:
-    with _fs._deferred_interrupt():
-        pass
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+def test_ctrl_c_is_held_until_the_block_ends() -> None:
+    def block(check: Callable[[], None]) -> None:
+        os.kill(os.getpid(), signal.SIGINT)
+        os.kill(os.getpid(), signal.SIGINT)  # a second press does not cut the final rename short
+
+    assert interrupt_in(block, again_stops=False) == ["block ended", "interrupted"]
+
+
+def test_ctrl_c_is_held_until_the_next_check() -> None:
+    def block(check: Callable[[], None]) -> None:
+        check()
+        os.kill(os.getpid(), signal.SIGINT)
+        steps.append("after the signal")
+        check()
+        steps.append("after the check")
+
+    steps: list[str] = []
+    assert interrupt_in(block, again_stops=True) == ["interrupted"]
+    assert steps == ["after the signal"]
+
+
+def test_a_second_ctrl_c_stops_at_once() -> None:
+    def block(check: Callable[[], None]) -> None:
+        os.kill(os.getpid(), signal.SIGINT)
+        os.kill(os.getpid(), signal.SIGINT)
+        steps.append("not reached")
+
+    steps: list[str] = []
+    assert interrupt_in(block, again_stops=True) == ["interrupted"]
+    assert steps == []
+
+
+def test_no_ctrl_c_raises_nothing() -> None:
+    assert interrupt_in(lambda check: check(), again_stops=True) == ["block ended"]
