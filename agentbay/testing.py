@@ -1,79 +1,90 @@
 """pytest fixtures for testing agents offline against a local AgentBay server.
 
 Installing agentbay-python registers this module as a pytest plugin named ``agentbay``: its fixtures
-are there in every test, with nothing to import. The server itself needs the ``[local]`` extra
-(``pip install 'agentbay-python[local]'``); without it the module still imports, and only the tests
-that use a fixture fail, saying so. A run that uses none of them starts nothing and prints nothing;
-``pytest -p no:agentbay`` turns the plugin off.
+are there in every test without an import. The local server needs the ``[local]`` extra
+(``pip install 'agentbay-python[local]'``); without it only the tests that use it fail, saying so.
 
-- ``agentbay_server`` (one per test session): a local server on a free port, with its state in a
-  temporary directory and an API key of its own; an `AgentBayServer` (``endpoint``, ``api_key``,
-  ``oss_endpoint``, ``state_dir``, ``env``, and the running ``local_server``).
-- ``agentbay_server_options`` (session): the `agentbay_local.LocalServer` options of that server;
-  override it in a ``conftest.py`` to give it API keys of your own (the first is the clients' key),
-  a ``state_dir`` or a ``proxy_timeout``.
-- ``agent_bay`` / ``async_agent_bay``: an `AgentBay` / `AsyncAgentBay` on the server, closed after the
-  test. The async one is a plain fixture that works in any async test (anyio's
-  ``@pytest.mark.anyio``, pytest-asyncio, any event loop): its connections are not kept between
-  requests, so none is left on a loop that has ended.
-- ``agentbay_session``: a session of ``agent_bay``, deleted after the test. Choose its image (or any
-  `CreateSessionParams` field) with ``@pytest.mark.agentbay(image_id="code_latest")``, or per
-  parameter with ``@pytest.mark.parametrize("agentbay_session", ["code_latest"], indirect=True)``
-  (an image id, or a whole `CreateSessionParams`). By default: the service's default image, as
-  ``agent_bay.create()``.
-- ``agentbay_env``: sets ``AGENTBAY_ENDPOINT`` and ``AGENTBAY_API_KEY`` for the test, for code that
-  builds its own ``AgentBay()``.
+- `agentbay_server`: one local server (`agentbay_local.LocalServer`) for the whole test session, on a
+  free port, with its state in a temporary directory and an API key of its own: an `AgentBayServer`.
+- `agent_bay` / `async_agent_bay`: an `AgentBay` / `AsyncAgentBay` on it, closed after the test.
+- `agentbay_env`: ``AGENTBAY_ENDPOINT`` and ``AGENTBAY_API_KEY`` set to the server for the test, for
+  code under test that makes its own ``AgentBay()``.
+- `agentbay_session`: a session made by `agent_bay`, deleted after the test. Its image is the service's
+  default (``linux_latest``) unless the test says otherwise, with the ``agentbay`` marker (whose
+  keywords are `CreateSessionParams` fields) or an indirect parameter (an image id).
 
 ```python
 import pytest
 
 from agentbay import AgentBay, AsyncAgentBay, Session
+from agentbay.testing import AgentBayServer
 
 
-def test_the_agent_writes_its_report(agentbay_session: Session) -> None:
+def test_my_agent_writes_its_report(agentbay_session: Session) -> None:
     agentbay_session.command.execute_command("echo done > /tmp/report.txt").raise_for_error()
     assert agentbay_session.file_system.read_file("/tmp/report.txt").content == "done\\n"
 
 
 @pytest.mark.agentbay(image_id="code_latest", labels={"suite": "agents"})
-def test_code_runs(agentbay_session: Session) -> None:
+def test_on_a_code_session(agentbay_session: Session, agent_bay: AgentBay) -> None:
     assert agentbay_session.code.run_code("print(6 * 7)", "python").result.strip() == "42"
+    found = agent_bay.list(labels={"suite": "agents"})
+    assert found.session_ids == [agentbay_session.session_id]
 
 
-def test_sessions_are_listed(agent_bay: AgentBay, agentbay_session: Session) -> None:
-    listed = [summary.session_id for summary in agent_bay.list_all()]
-    assert agentbay_session.session_id in listed
+@pytest.mark.parametrize("agentbay_session", ["code_latest", "linux_latest"], indirect=True)
+def test_on_each_image(agentbay_session: Session) -> None:
+    assert agentbay_session.command.execute_command("pwd").stdout == "/home/wuying\\n"
 
 
-@pytest.mark.anyio
+def test_code_that_makes_its_own_client(agentbay_env: AgentBayServer) -> None:
+    with AgentBay() as agent_bay:  # from AGENTBAY_ENDPOINT and AGENTBAY_API_KEY
+        assert agent_bay.endpoint == agentbay_env.endpoint
+
+
+@pytest.mark.anyio  # or pytest-asyncio's @pytest.mark.asyncio: the client suits any event loop
 async def test_async(async_agent_bay: AsyncAgentBay) -> None:
     async with (await async_agent_bay.create()).unwrap() as session:
-        result = await session.command.execute_command("echo hello")
-        assert result.stdout == "hello\\n"
+        assert (await session.command.execute_command("echo hi")).stdout == "hi\\n"
 ```
 
-A second key on the same server, in a ``conftest.py``:
+Configure the server from a ``conftest.py`` by overriding the session-scoped `agentbay_server_options`
+fixture, whose keywords go to `LocalServer` (``state_dir`` too); for instance a second API key, to test
+that one key never sees another's sessions (the first key is the one the clients use):
 
 ```python
 @pytest.fixture(scope="session")
 def agentbay_server_options() -> dict[str, Any]:
-    return {"api_keys": ["akm-main", "akm-other"]}
+    return {"api_keys": ["akm-test", "akm-other"]}
 ```
+
+Override it where every test that uses the server sees it (the top-level ``conftest.py``): the server is
+made once, with the options of the first test that asks for it.
+
+``pytest --agentbay-endpoint URL`` runs the same fixtures against a server that is already running,
+such as the cloud's, with the key from ``AGENTBAY_API_KEY``: then no local server starts and
+`AgentBayServer.local`, ``state_dir`` and ``oss_endpoint`` are None. ``pytest -p no:agentbay`` disables
+the plugin. Without the extra, ``from agentbay.testing import *`` in a ``conftest.py`` gives the same
+fixtures (`agentbay_server` then needs ``--agentbay-endpoint``).
 """
 
 from __future__ import annotations
 
-import dataclasses
+import os
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
+# Loading this plugin must cost nothing to test runs that do not use it: the SDK, httpx and the local
+# server (which needs the [local] extra) are imported by the fixtures that use them.
 if TYPE_CHECKING:
-    from agentbay_local import LocalServer
+    import httpx
 
-    from . import AgentBay, AsyncAgentBay, CreateSessionParams, Session
+    from agentbay import AgentBay, AsyncAgentBay, CreateSessionParams, Session
+    from agentbay_local import LocalServer
 
 __all__ = [
     "AgentBayServer",
@@ -85,65 +96,90 @@ __all__ = [
     "async_agent_bay",
 ]
 
-# Imports stay inside the fixtures: pytest loads this plugin in every run where agentbay-python is
-# installed, and a run that uses none of them should pay for nothing (nor need the [local] extra).
-
-MARKER = "agentbay"
-_MARKER_HELP = (
-    f"{MARKER}(image_id=None, **params): the CreateSessionParams of the agentbay_session fixture's "
-    "session, e.g. @pytest.mark.agentbay(image_id='code_latest') (agentbay.testing)"
-)
-_INSTALL_LOCAL = "pip install 'agentbay-python[local]'"
+_INSTALL_HINT = "pip install 'agentbay-python[local]'"
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    # Registered, so that --strict-markers accepts it.
-    config.addinivalue_line("markers", _MARKER_HELP)
-
-
-@dataclasses.dataclass(frozen=True)
+@dataclass(frozen=True)
 class AgentBayServer:
-    """The running local server of the ``agentbay_server`` fixture."""
+    """The server the fixtures talk to: where it is and the keys it accepts.
+
+    .. versionadded:: 0.1.0
+    """
 
     endpoint: str
-    """``http://127.0.0.1:PORT``: what ``AgentBay(endpoint=...)`` or ``AGENTBAY_ENDPOINT`` takes."""
-    api_key: str = dataclasses.field(repr=False)
-    """The key the fixtures' clients use: the server's generated key, or the first of the
-    ``api_keys`` in `agentbay_server_options`."""
-    oss_endpoint: str
-    """The local object store's endpoint, for an OSS client (``oss2``)."""
-    state_dir: Path
-    """The server's state: ``sessions/<session_id>`` is each session's file system."""
-    local_server: LocalServer = dataclasses.field(repr=False)
-    """The running `agentbay_local.LocalServer`, for anything else (``api_keys``, ``host``, ``port``)."""
+    """``http://127.0.0.1:PORT``: what `AgentBay(endpoint=...)` and ``AGENTBAY_ENDPOINT`` take."""
+    api_key: str = field(repr=False)
+    """The key the fixtures' clients use: the first of `api_keys`."""
+    api_keys: tuple[str, ...] = field(repr=False)
+    """Every key the server accepts; each sees only its own sessions and contexts."""
+    oss_endpoint: str | None
+    """The local object store (`LocalServer.oss_endpoint`), for an OSS client; None for another server."""
+    state_dir: Path | None
+    """The server's state directory (sessions' files under ``sessions/<id>``); None for another server."""
+    local: LocalServer | None
+    """The running `LocalServer` itself; None with ``--agentbay-endpoint``."""
 
     @property
     def env(self) -> dict[str, str]:
-        """``AGENTBAY_ENDPOINT`` and ``AGENTBAY_API_KEY`` for the server, for a program of your own:
+        """``AGENTBAY_ENDPOINT`` and ``AGENTBAY_API_KEY`` for this server, for a program of your own:
         ``subprocess.run(argv, env=os.environ | agentbay_server.env)``."""
         return {"AGENTBAY_ENDPOINT": self.endpoint, "AGENTBAY_API_KEY": self.api_key}
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("agentbay", "agentbay.testing (AgentBay fixtures)")
+    group.addoption(
+        "--agentbay-endpoint",
+        metavar="URL",
+        default=None,
+        help="run the AgentBay fixtures against this running server (key: AGENTBAY_API_KEY) "
+        "instead of starting a local one",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "agentbay(image_id=None, **params): the CreateSessionParams of the agentbay_session fixture "
+        "(e.g. image_id='code_latest')",
+    )
+
+
 @pytest.fixture(scope="session")
 def agentbay_server_options() -> Mapping[str, Any]:
-    """Keyword arguments of the `agentbay_local.LocalServer` behind ``agentbay_server``: override this
-    fixture (session-scoped) in a ``conftest.py``, e.g. ``{"api_keys": ["akm-main", "akm-other"]}``.
-    ``state_dir`` is a temporary directory unless given."""
+    """Keywords for the `LocalServer` of `agentbay_server` (``api_keys``, ``proxy_timeout``,
+    ``public_url``, ``host``, ``port``, ``oss_port``) and ``state_dir``; none by default. Override this
+    session-scoped fixture in a ``conftest.py`` to set them."""
     return {}
 
 
 @pytest.fixture(scope="session")
 def agentbay_server(
-    agentbay_server_options: Mapping[str, Any], tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    agentbay_server_options: Mapping[str, Any],
 ) -> Iterator[AgentBayServer]:
-    """A local AgentBay server for the whole test session (one per xdist worker), stopped at its end
-    with every process its sessions still run."""
+    """A local AgentBay server for the test session: a free port, a temporary state directory and a
+    generated API key (unless `agentbay_server_options` says otherwise); stopped at the end, which
+    ends every session it still runs. With ``--agentbay-endpoint URL``, that server instead."""
+    endpoint = request.config.getoption("agentbay_endpoint")
+    if endpoint:
+        key = os.environ.get("AGENTBAY_API_KEY", "").strip()
+        if not key:
+            pytest.fail("--agentbay-endpoint needs the API key in AGENTBAY_API_KEY", pytrace=False)
+        yield AgentBayServer(
+            endpoint=endpoint, api_key=key, api_keys=(key,), oss_endpoint=None, state_dir=None, local=None
+        )
+        return
+    missing: ImportError | None = None
     try:
         from agentbay_local import LocalServer
     except ImportError as exc:
+        missing = exc
+    if missing is not None:  # failed outside the except block: one line, no chained traceback
         pytest.fail(
-            f"the agentbay_server fixture runs a local AgentBay server, which needs the [local] extra: "
-            f"{_INSTALL_LOCAL} ({type(exc).__name__}: {exc})",
+            f"agentbay_server runs the local AgentBay server, which needs the [local] extra: "
+            f"{_INSTALL_HINT} ({missing}); or give --agentbay-endpoint URL to use a running server",
             pytrace=False,
         )
     options = dict(agentbay_server_options)
@@ -151,16 +187,17 @@ def agentbay_server(
     with LocalServer(state_dir, **options) as server:
         yield AgentBayServer(
             endpoint=server.endpoint,
-            api_key=server.generated_key or server.api_keys[0],
+            api_key=server.api_keys[0],
+            api_keys=tuple(server.api_keys),
             oss_endpoint=server.oss_endpoint,
-            state_dir=Path(server.state_dir),
-            local_server=server,
+            state_dir=server.state_dir,
+            local=server,
         )
 
 
 @pytest.fixture
 def agentbay_env(agentbay_server: AgentBayServer, monkeypatch: pytest.MonkeyPatch) -> AgentBayServer:
-    """``AGENTBAY_ENDPOINT`` and ``AGENTBAY_API_KEY`` set to the server for the test (restored
+    """Sets ``AGENTBAY_ENDPOINT`` and ``AGENTBAY_API_KEY`` to `agentbay_server` for the test (restored
     after), so that ``AgentBay()`` in the code under test reaches it; returns the server."""
     for name, value in agentbay_server.env.items():
         monkeypatch.setenv(name, value)
@@ -169,8 +206,8 @@ def agentbay_env(agentbay_server: AgentBayServer, monkeypatch: pytest.MonkeyPatc
 
 @pytest.fixture
 def agent_bay(agentbay_server: AgentBayServer) -> Iterator[AgentBay]:
-    """An `AgentBay` client on the local server, closed after the test."""
-    from . import AgentBay
+    """An `AgentBay` client on `agentbay_server`, closed after the test."""
+    from agentbay import AgentBay
 
     with AgentBay(agentbay_server.api_key, endpoint=agentbay_server.endpoint) as client:
         yield client
@@ -178,80 +215,92 @@ def agent_bay(agentbay_server: AgentBayServer) -> Iterator[AgentBay]:
 
 @pytest.fixture
 def async_agent_bay(agentbay_server: AgentBayServer) -> Iterator[AsyncAgentBay]:
-    """An `AsyncAgentBay` client on the local server, closed after the test; usable from any event loop.
+    """An `AsyncAgentBay` client on `agentbay_server`, closed after the test; for async tests under
+    any plugin (anyio's, pytest-asyncio, trio's) and any loop scope.
 
-    Its connections are not kept between requests (each request opens its own): a pooled connection
-    belongs to the event loop it was opened on, and pytest's async plugins end that loop before a
-    fixture's teardown, where it could no longer be closed. So this fixture needs no async plugin
-    of its own and works with anyio's, with pytest-asyncio's (strict or auto, any loop scope) and with
-    a loop of your own. Close the streams you open (watchers, downloads) within the test.
+    It keeps no connection open between requests: a pooled connection belongs to the event loop it
+    was opened on, which the test's plugin may close before this fixture's teardown runs (anyio closes
+    its loop right after the test), leaving nothing to close it with. Each request's connection is
+    closed in the loop that made the request, so nothing outlives the test's loop and teardown needs
+    none. A connection to the local server costs well under a millisecond.
     """
-    import asyncio
-
     import httpx
 
-    from . import AsyncAgentBay, __version__
-    from ._config import resolve_config
+    from agentbay import AsyncAgentBay, __version__
+    from agentbay._async._transport import CONNECT_TIMEOUT
+    from agentbay._config import resolve_config
 
-    # The client's own settings, as AsyncAgentBay would make them, but for the kept connections.
+    # The SDK's own client settings (AGENTBAY_TIMEOUT included) except the pool's keep-alive.
     config = resolve_config(api_key=agentbay_server.api_key, endpoint=agentbay_server.endpoint)
     http = httpx.AsyncClient(
+        timeout=httpx.Timeout(config.timeout, connect=min(config.timeout, CONNECT_TIMEOUT)),
         limits=httpx.Limits(max_keepalive_connections=0),
         headers={"User-Agent": f"agentbay-python/{__version__}"},
     )
     try:
-        # `timeout`: the SDK's timeouts per request, rather than httpx's 5 s default.
+        # `timeout` given beside `http_client`: each attempt keeps the SDK's deadline.
         yield AsyncAgentBay(
-            config.api_key, endpoint=config.endpoint, timeout=config.timeout, http_client=http
+            agentbay_server.api_key,
+            endpoint=agentbay_server.endpoint,
+            timeout=config.timeout,
+            http_client=http,
         )
     finally:
-        # No connection is left open, so closing the pool touches no event loop: a fresh one does.
-        loop = asyncio.new_event_loop()
-        try:
-            loop.run_until_complete(http.aclose())
-        finally:
-            loop.close()
+        _close_idle(http)
+
+
+def _close_idle(http: httpx.AsyncClient) -> None:
+    """Close `http`, whose pool holds no connection, on a loop of its own (the test's may be gone)."""
+    import asyncio
+
+    loop = asyncio.new_event_loop()  # not set as the current loop: the test's plugin owns that
+    try:
+        loop.run_until_complete(http.aclose())
+    finally:
+        loop.close()
 
 
 @pytest.fixture
 def agentbay_session(request: pytest.FixtureRequest, agent_bay: AgentBay) -> Iterator[Session]:
-    """A session of ``agent_bay``, deleted after the test.
+    """A session made by `agent_bay`, deleted after the test (unless the test deleted it).
 
-    Its `CreateSessionParams`: the fields of the closest ``@pytest.mark.agentbay(...)`` marker (a lone
-    positional argument is the image id), then an indirect parameter: an image id (over the marker's)
-    or a whole `CreateSessionParams` (instead of it).
+    Its parameters come from the closest ``@pytest.mark.agentbay(**params)`` marker (keywords of
+    `CreateSessionParams`; a first positional argument is the image id), and its image from an indirect
+    parameter (``@pytest.mark.parametrize("agentbay_session", ["code_latest"], indirect=True)``: an
+    image id, or a whole `CreateSessionParams`); by default the service's default image.
     """
     result = agent_bay.create(_session_params(request))
     if not result.success and result.session is not None:
-        # Created, but its contexts did not download: unwrap() raises below; leave nothing behind.
+        # Made, but a context did not download: unwrap() raises below; leave no session behind.
         result.session.delete()
     with result.unwrap() as session:
         yield session
 
 
 def _session_params(request: pytest.FixtureRequest) -> CreateSessionParams:
-    """The params of ``agentbay_session``'s session: the marker's, then an indirect parameter."""
-    from . import CreateSessionParams
+    from agentbay import CreateSessionParams
 
-    fields: dict[str, Any] = {}
-    marker = request.node.get_closest_marker(MARKER)
-    if marker is not None:
-        fields.update(marker.kwargs)
-        if len(marker.args) > 1 or (marker.args and "image_id" in fields):
-            pytest.fail(f"@pytest.mark.{MARKER}: only the image id may be positional", pytrace=False)
-        if marker.args:
-            fields["image_id"] = marker.args[0]
     param = getattr(request, "param", None)
     if isinstance(param, CreateSessionParams):
         return param
-    if isinstance(param, str):
-        fields["image_id"] = param
-    elif param is not None:
-        pytest.fail(
-            f"agentbay_session: expected an image id or CreateSessionParams as parameter, got {param!r}",
-            pytrace=False,
-        )
+    kwargs: dict[str, Any] = {}
+    marker = request.node.get_closest_marker("agentbay")
+    if marker is not None:
+        if len(marker.args) > 1:
+            pytest.fail(
+                "@pytest.mark.agentbay takes one positional argument at most: the image id", pytrace=False
+            )
+        kwargs.update(marker.kwargs)
+        if marker.args:
+            kwargs["image_id"] = marker.args[0]
+    if param is not None:
+        if not isinstance(param, str):
+            pytest.fail(
+                f"agentbay_session's parameter is an image id or a CreateSessionParams, got {param!r}",
+                pytrace=False,
+            )
+        kwargs["image_id"] = param
     try:
-        return CreateSessionParams(**fields)
-    except TypeError as exc:
-        pytest.fail(f"@pytest.mark.{MARKER}: {exc}", pytrace=False)
+        return CreateSessionParams(**kwargs)
+    except (TypeError, ValueError) as exc:  # an unknown field, or a value of the wrong kind
+        pytest.fail(f"@pytest.mark.agentbay: {exc}", pytrace=False)
