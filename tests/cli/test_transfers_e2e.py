@@ -165,9 +165,22 @@ def test_put_a_tar_stream_and_unpack_it_remotely(
     assert (unpacked.returncode, unpacked.stdout) == (0, b"alpha\n")
 
 
-def test_a_reader_that_goes_away_is_a_quiet_141(shell: Callable[[str], Any], files: FileSystem) -> None:
+@pytest.mark.parametrize(
+    "command",
+    [
+        '"$AGENTBAY" fs cat "$ID" /tmp/f.bin',
+        '"$AGENTBAY" fs get "$ID" /tmp/f.bin -',
+        '"$AGENTBAY" exec "$ID" -- cat /tmp/f.bin',
+    ],
+    ids=["cat", "get", "exec"],
+)
+def test_a_reader_that_goes_away_is_a_quiet_141(
+    shell: Callable[[str], Any], files: FileSystem, command: str
+) -> None:
+    # 3 MiB: far more than a pipe holds, so the write meets the closed pipe (a buffered write that
+    # did so part-way used to return quietly: exit 0 with the output cut short).
     upload(files, os.urandom(3 * MiB), "/tmp/f.bin")
-    ran = shell('"$AGENTBAY" fs cat "$ID" /tmp/f.bin | head -c 10 >/dev/null; echo "${PIPESTATUS[0]}"')
+    ran = shell(f'{command} | head -c 10 >/dev/null; echo "${{PIPESTATUS[0]}}"')
     assert ran.stdout == b"141\n"
     assert ran.stderr == b""
 
