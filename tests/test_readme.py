@@ -98,3 +98,47 @@ def test_readme_test_example_passes_mypy_strict(tmp_path: Path) -> None:
         timeout=300,
     )
     assert ran.returncode == 0, ran.stdout + ran.stderr
+
+
+def shell_blocks() -> list[tuple[int, str]]:
+    """(line number, script) of every ```sh block: command-line walk-throughs, run as written."""
+    return [
+        (README.count("\n", 0, m.start()) + 1, m.group(1))
+        for m in re.finditer(r"^```sh\n(.*?)^```", README, re.MULTILINE | re.DOTALL)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "script"), shell_blocks(), ids=[f"README.md:{n}" for n, _ in shell_blocks()]
+)
+def test_readme_command_line_walk_through_runs(
+    server: LocalServer, tmp_path: Path, line: int, script: str
+) -> None:
+    # The installed `agentbay` program of this environment, first on the PATH, as after `pip install`.
+    env = _env(server) | {"PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    ran = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", script],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert ran.returncode == 0, f"README.md:{line} failed:\n{ran.stdout[-4000:]}\n{ran.stderr[-4000:]}"
+    assert KEY not in ran.stdout + ran.stderr
+
+
+def test_the_readme_has_a_command_line_walk_through() -> None:
+    assert any("agentbay session create" in script for _, script in shell_blocks())
+
+
+def test_the_readme_exit_code_table_is_the_commands() -> None:
+    from agentbay.cli._output import EXIT_CODES
+
+    table = README.split("| exit code |", 1)[1].split("\n\n", 1)[0]
+    documented = {
+        name: int(code)
+        for code, names in re.findall(r"^\| (\d+) +\| ([^|]+)\|", table, re.MULTILINE)
+        for name in re.findall(r"`(\w+)`", names)
+    }
+    assert documented == {kind.__name__: code for kind, code, _ in EXIT_CODES}
