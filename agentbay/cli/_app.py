@@ -19,7 +19,7 @@ import click
 
 from .._exceptions import AgentBayError
 from .._version import __version__
-from ._output import EXIT_INTERRUPTED, emit, error_line, exit_code_for
+from ._output import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, emit, error_line, exit_code_for, reader_may_leave
 
 if TYPE_CHECKING:
     from .._sync._client import AgentBay
@@ -142,6 +142,10 @@ def common_options(command: F) -> F:
 
 
 class _LazyGroup(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        with reader_may_leave():
+            return super().invoke(ctx)
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*self.commands, *COMMANDS])
 
@@ -225,5 +229,5 @@ def run(argv: Sequence[str] | None = None) -> int:
         # The reader went away (`| head`): say nothing more, and exit as a process killed by SIGPIPE.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        return 141
+        return EXIT_BROKEN_PIPE
     return result if isinstance(result, int) else 0

@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
-import os
 import shlex
 import sys
-from collections.abc import Iterator
-from typing import IO, TextIO
+from typing import TextIO
 
 import click
 
 from ._app import State, common_options, pass_state
+from ._output import write_all
 
 __all__ = ["exec_command"]
-
-#: A process killed by SIGPIPE, as a shell reports it: what `cmd | head` gives when head stops reading.
-EXIT_BROKEN_PIPE = 141
 
 #: The SDK's default (`execute_command(timeout_ms=50000)`, the official SDK's) and the service's limit.
 DEFAULT_TIMEOUT_S = 50.0
@@ -57,38 +51,6 @@ def write_raw(stream: TextIO, text: str) -> None:
         stream.flush()
         write_all(buffer, data)
     stream.flush()
-
-
-def write_all(out: IO[bytes], data: bytes) -> None:
-    """All of `data` to `out`, then flushed.
-
-    A buffered write that meets a closed pipe part-way returns the count it wrote instead of raising,
-    and the rest would be dropped without a word (exit 0, output cut short): write again until
-    everything is out, so the closed pipe raises `BrokenPipeError`.
-    """
-    view = memoryview(data)
-    while view:
-        view = view[out.write(view) :]
-    out.flush()
-
-
-@contextlib.contextmanager
-def reader_may_leave() -> Iterator[None]:
-    """Around writes to stdout: a reader that went away (`| head`) ends the command quietly with exit
-    141, as SIGPIPE ends a C program.
-
-    click would take the `BrokenPipeError` itself (exit 1, even outside standalone mode), so it is
-    turned into click's own `Exit` here. stdout is pointed at /dev/null first, so that the flush at
-    interpreter exit has nowhere to fail and prints no "Exception ignored" message.
-    """
-    try:
-        yield
-    except BrokenPipeError:
-        with contextlib.suppress(AttributeError, OSError, ValueError, io.UnsupportedOperation):
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            os.close(devnull)
-        raise click.exceptions.Exit(EXIT_BROKEN_PIPE) from None
 
 
 def exit_status(code: int) -> int:
@@ -149,21 +111,20 @@ def exec_command(
         # the one line and picks the exit code.
         result.raise_for_error()
         raise click.ClickException("the command did not report an exit code")  # pragma: no cover
-    with reader_may_leave():
-        if state.json:
-            state.emit(
-                {
-                    "exit_code": result.exit_code,
-                    "stdout": result.stdout,
-                    "stderr": result.stderr,
-                    "truncated": result.truncated,
-                    "stdout_bytes": result.stdout_bytes,
-                    "stderr_bytes": result.stderr_bytes,
-                    "request_id": result.request_id,
-                }
-            )
-        else:
-            write_raw(sys.stdout, result.stdout)
+    if state.json:
+        state.emit(
+            {
+                "exit_code": result.exit_code,
+                "stdout": result.stdout,
+                "stderr": result.stderr,
+                "truncated": result.truncated,
+                "stdout_bytes": result.stdout_bytes,
+                "stderr_bytes": result.stderr_bytes,
+                "request_id": result.request_id,
+            }
+        )
+    else:
+        write_raw(sys.stdout, result.stdout)
     if not state.json:
         write_raw(sys.stderr, result.stderr)
     if result.truncated:

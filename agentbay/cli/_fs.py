@@ -36,8 +36,7 @@ import click
 
 from .. import AgentBayError, InvalidInputError, NoSuchFileError
 from ._app import State, common_options, pass_state
-from ._exec import reader_may_leave, write_all
-from ._output import error_line, exit_code_for
+from ._output import error_line, exit_code_for, write_all
 from ._progress import transfer_progress
 
 if TYPE_CHECKING:
@@ -187,10 +186,9 @@ def cat(state: State, session_id: str, paths: tuple[str, ...]) -> int:
             write_all(out, result.content)
         return _content_record(path, result.content)
 
-    with reader_may_leave():
-        records, code = _each(paths, read)
-        if state.json:
-            state.emit(records)
+    records, code = _each(paths, read)
+    if state.json:
+        state.emit(records)
     return code
 
 
@@ -466,7 +464,7 @@ def get(state: State, session_id: str, remote: str, local: str) -> None:
                 result = files.download_file(remote, Path(spool) / (name or "file"), progress=progress)
                 result.raise_for_error()
                 out = _binary_stdout()
-                with open(Path(spool) / (name or "file"), "rb") as f, reader_may_leave():
+                with open(Path(spool) / (name or "file"), "rb") as f:
                     while chunk := f.read(COPY_CHUNK):
                         write_all(out, chunk)
             return

@@ -7,10 +7,15 @@ columns (no colour, no box, no wrapping), so `grep` and `awk` see one row per li
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
+import os
 import sys
-from collections.abc import Mapping, Sequence
-from typing import Any, TextIO
+from collections.abc import Iterator, Mapping, Sequence
+from typing import IO, Any, TextIO
+
+import click
 
 from .._exceptions import (
     AgentBayError,
@@ -31,6 +36,7 @@ from .._exceptions import (
 )
 
 __all__ = [
+    "EXIT_BROKEN_PIPE",
     "EXIT_CODES",
     "EXIT_INTERRUPTED",
     "EXIT_USAGE",
@@ -40,10 +46,14 @@ __all__ = [
     "is_terminal",
     "print_json",
     "print_table",
+    "reader_may_leave",
+    "write_all",
 ]
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
+#: A process killed by SIGPIPE, as a shell reports it: what `cmd | head` gives when head stops reading.
+EXIT_BROKEN_PIPE = 141
 
 #: Exit codes by error class, most specific first (the README's table is checked against this).
 #: `exec` exits with the remote command's own code instead when the command ran.
@@ -64,6 +74,38 @@ EXIT_CODES: tuple[tuple[type[BaseException], int, str], ...] = (
     (SessionClosedError, 1, "any other error"),
     (AgentBayError, 1, "any other error"),
 )
+
+
+def write_all(out: IO[bytes], data: bytes) -> None:
+    """All of `data` to `out`, then flushed.
+
+    A buffered write that meets a closed pipe part-way returns the count it wrote instead of raising,
+    and the rest would be dropped without a word (exit 0, output cut short): write again until
+    everything is out, so the closed pipe raises `BrokenPipeError`.
+    """
+    view = memoryview(data)
+    while view:
+        view = view[out.write(view) :]
+    out.flush()
+
+
+@contextlib.contextmanager
+def reader_may_leave() -> Iterator[None]:
+    """Around a command (the root group wraps every one): a reader that went away (`| head`) ends it
+    quietly with exit 141, as SIGPIPE ends a C program.
+
+    click would take the `BrokenPipeError` itself (exit 1, even outside standalone mode), so it is
+    turned into click's own `Exit` here. stdout is pointed at /dev/null first, so that the flush at
+    interpreter exit has nowhere to fail and prints no "Exception ignored" message.
+    """
+    try:
+        yield
+    except BrokenPipeError:
+        with contextlib.suppress(AttributeError, OSError, ValueError, io.UnsupportedOperation):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+        raise click.exceptions.Exit(EXIT_BROKEN_PIPE) from None
 
 
 def exit_code_for(error: BaseException) -> int:
