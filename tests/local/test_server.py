@@ -194,7 +194,7 @@ def test_serve_forever_stops_cleanly_on_signals(tmp_path: Path, sig: signal.Sign
         [
             sys.executable,
             "-m",
-            "agentbay._cli",
+            "agentbay.cli",
             "local",
             "serve",
             "--port",
