@@ -9,7 +9,6 @@ whole file is never held in memory.
 from __future__ import annotations
 
 import os
-import re
 import stat
 import sys
 import tempfile
@@ -22,13 +21,11 @@ import click
 from .._exceptions import (
     AgentBayError,
     APIConnectionError,
-    APIError,
-    APITimeoutError,
+    NoSuchFileError,
     NotFoundError,
-    RateLimitError,
-    ServerError,
-    TransportError,
 )
+from .._transfer import url_error as _sdk_url_error
+from .._transfer import url_transport_error
 from ._app import State, common_options, pass_state
 from ._output import EXIT_USAGE, error_line, exit_code_for, is_terminal
 from ._progress import Progress, transfer_progress
@@ -46,8 +43,6 @@ CHUNK = 1024 * 1024
 #: Seconds per connect, read and write of a presigned-URL request when neither `--timeout` nor
 #: $AGENTBAY_TIMEOUT says (the SDK's default per request).
 DEFAULT_TIMEOUT = 60.0
-#: Object storage's XML error body: <Error><Code>NoSuchKey</Code><Message>...</Message>...</Error>.
-_XML_FIELD = r"<{0}>([^<]{{0,500}})</{0}>"
 
 
 @click.group("context")
@@ -281,42 +276,15 @@ def _url_client(state: State) -> httpx.Client:
     return client
 
 
-def url_error(method: str, status: int, body: bytes, path: str) -> APIError:
-    """The typed error of a PUT or GET the presigned URL refused (`body`: object storage's XML error).
-
-    A missing file (NoSuchKey) or context (NoSuchBucket) is a `NotFoundError` (exit 4). The URL is
-    never quoted: it is a credential until it expires.
-    """
-    text = body[:2000].decode("utf-8", "replace")
-    found = [re.search(_XML_FIELD.format(field), text) for field in ("Code", "Message")]
-    code, message = (m.group(1).strip() if m else "" for m in found)
-    message = message or f"HTTP {status}"
-    if method == "GET" and status == 404 and code in ("", "NoSuchKey"):
+def url_error(method: str, status: int, body: bytes, path: str) -> AgentBayError:
+    """The SDK's typed error of a refused presigned-URL request (the URL never quoted), except that a
+    missing file is the context's, not a session's: a `NotFoundError` (exit 4) naming the context path."""
+    error = _sdk_url_error(method, status, body, path)
+    if isinstance(error, NoSuchFileError):
         return NotFoundError(
-            f"No such file in the context: {path}",
-            code=code or "NoSuchKey",
-            http_status=404,
-            action="GET URL",
+            f"No such file in the context: {path}", code="NoSuchKey", http_status=404, action="GET URL"
         )
-    what = f"{method} of {path} through the context's presigned URL was refused"
-    if status == 403:
-        what += " (the URL expired, or is not valid for this request)"
-    cls: type[APIError] = APIError
-    if status == 404:
-        cls = NotFoundError
-    elif status == 429:
-        cls = RateLimitError
-    elif status >= 500:
-        cls = ServerError
-    return cls(f"{what}: {message}", code=code, http_status=status, action=f"{method} URL")
-
-
-def _transport_error(exc: Exception, what: str, url: str) -> TransportError:
-    import httpx
-
-    reason = str(exc).replace(url, "<url>") or type(exc).__name__
-    text = f"{what} failed: {type(exc).__name__}: {reason}"
-    return APITimeoutError(text) if isinstance(exc, httpx.TimeoutException) else APIConnectionError(text)
+    return error
 
 
 class _Body:
@@ -383,7 +351,7 @@ def put(state: State, ref: str, local: str, path: str) -> None:
             try:
                 response = http.put(url.url, content=iter(body), headers=headers)
             except httpx.TransportError as exc:
-                raise _transport_error(
+                raise url_transport_error(
                     exc, f"PUT of {path} through the context's presigned URL", url.url
                 ) from None
     finally:
@@ -449,7 +417,9 @@ def get(state: State, ref: str, path: str, local: str) -> None:
                     return
                 size = _save(response, target, total, progress)
     except httpx.TransportError as exc:
-        raise _transport_error(exc, f"GET of {path} through the context's presigned URL", url.url) from None
+        raise url_transport_error(
+            exc, f"GET of {path} through the context's presigned URL", url.url
+        ) from None
     document = {"context_id": item.id, "name": item.name, "path": path, "file": str(target), "bytes": size}
     state.emit(document, text=f"downloaded {size} bytes to {target}")
 

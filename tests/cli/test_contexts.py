@@ -421,7 +421,7 @@ def test_a_refused_url_is_a_typed_error(
 
 def test_the_url_never_appears_in_a_transport_error() -> None:
     url = "http://127.0.0.1:9/contexts/files/secret-token"
-    error = _contexts._transport_error(httpx.ConnectError(f"cannot reach {url}"), "GET of /a", url)
+    error = _contexts.url_transport_error(httpx.ConnectError(f"cannot reach {url}"), "GET of /a", url)
     assert "secret-token" not in str(error) and "<url>" in str(error)
 
 
