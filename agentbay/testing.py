@@ -64,8 +64,8 @@ made once, with the options of the first test that asks for it.
 ``pytest --agentbay-endpoint URL`` runs the same fixtures against a server that is already running,
 such as the cloud's, with the key from ``AGENTBAY_API_KEY``: then no local server starts and
 `AgentBayServer.local`, ``state_dir`` and ``oss_endpoint`` are None. ``pytest -p no:agentbay`` disables
-the plugin. Without the extra, ``from agentbay.testing import *`` in a ``conftest.py`` gives the same
-fixtures (`agentbay_server` then needs ``--agentbay-endpoint``).
+the plugin. The plugin is registered by every install; without the ``[local]`` extra, a test that needs
+the local server fails with one line saying what to install (``--agentbay-endpoint`` needs no extra).
 """
 
 from __future__ import annotations
