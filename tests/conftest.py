@@ -14,6 +14,9 @@ from agentbay import AgentBay, AsyncAgentBay
 from ._fake import API_KEY, FakeService
 from ._synced import Synced
 
+# The pytest plugin users get, loaded here rather than by its entry point (see addopts in pyproject.toml).
+pytest_plugins = ["agentbay.testing"]
+
 
 @pytest.fixture(autouse=True)
 def clean_environ(monkeypatch: pytest.MonkeyPatch) -> None:

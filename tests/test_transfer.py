@@ -346,7 +346,11 @@ class UrlFake(FileFake):
             return self.answer(request, body)
         self.probe.enter(0)
         try:
-            time.sleep(0.001)
+            # Hold each read until as many as the pipeline allows have been in flight at once (or 2 s
+            # pass): a fixed short sleep let a loaded machine finish reads before the next started.
+            deadline = time.monotonic() + 2
+            while self.probe.most < files.READS_IN_FLIGHT and time.monotonic() < deadline:
+                time.sleep(0.001)
             return self.answer(request, body)
         finally:
             self.probe.leave()
@@ -361,7 +365,9 @@ class UrlFake(FileFake):
             return self.answer(request, body)
         self.probe.enter(0)
         try:
-            await asyncio.sleep(0.001)
+            deadline = time.monotonic() + 2  # as the sync handler
+            while self.probe.most < files.READS_IN_FLIGHT and time.monotonic() < deadline:
+                await asyncio.sleep(0.001)
             return self.answer(request, body)
         finally:
             self.probe.leave()
