@@ -63,7 +63,7 @@ made once, with the options of the first test that asks for it.
 
 ``pytest --agentbay-endpoint URL`` runs the same fixtures against a server that is already running,
 such as the cloud's, with the key from ``AGENTBAY_API_KEY``: then no local server starts and
-`AgentBayServer.local`, ``state_dir`` and ``oss_endpoint`` are None. ``pytest -p no:agentbay`` disables
+`AgentBayServer.local`, ``state_dir`` and ``oss_endpoint`` are None. ``pytest -p no:agentbay.testing`` disables
 the plugin. The plugin is registered by every install; without the ``[local]`` extra, a test that needs
 the local server fails with one line saying what to install (``--agentbay-endpoint`` needs no extra).
 """

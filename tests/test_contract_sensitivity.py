@@ -33,7 +33,7 @@ def test_contract_tests_fail_when_a_form_field_is_renamed(tmp_path: Path) -> Non
 
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "tests/test_contract.py", "-q", "-rf", "-p", "no:cacheprovider",
-         "-o", "addopts=", "-o", f"pythonpath={tmp_path}", "--import-mode=append"],
+         "-o", "addopts=-p no:agentbay.testing", "-o", f"pythonpath={tmp_path}", "--import-mode=append"],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": f"{tmp_path}{os.pathsep}{ROOT}", "AGENTBAY_CONTRACT_SPEC": str(mutated)},
         capture_output=True,

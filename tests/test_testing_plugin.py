@@ -398,9 +398,9 @@ def test_without_the_local_extra_the_plugin_loads_and_the_server_fixture_says_wh
 
 def test_p_no_agentbay_disables_the_plugin(pytester: pytest.Pytester) -> None:
     pytester.makepyfile("def test_it(agent_bay: object) -> None:\n    pass\n")
-    result = run(pytester, "-p", "no:agentbay")
+    result = run(pytester, "-p", "no:agentbay.testing")
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*fixture 'agent_bay' not found*"])
     assert (
-        run(pytester, "-p", "no:agentbay", "--agentbay-endpoint=http://x").ret == pytest.ExitCode.USAGE_ERROR
+        run(pytester, "-p", "no:agentbay.testing", "--agentbay-endpoint=http://x").ret == pytest.ExitCode.USAGE_ERROR
     )
