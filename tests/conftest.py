@@ -11,13 +11,13 @@ import pytest
 
 from agentbay import AgentBay, AsyncAgentBay
 
-from ._fake import API_KEY, FakeService
-from ._synced import Synced
-
 # The pytest plugin users get, its fixtures and hooks taken in here rather than by its entry point (see
 # addopts in pyproject.toml); `pytest_plugins` would be blocked by the same name.
 from agentbay.testing import *  # noqa: F403
 from agentbay.testing import pytest_addoption, pytest_configure  # noqa: F401
+
+from ._fake import API_KEY, FakeService
+from ._synced import Synced
 
 
 @pytest.fixture(autouse=True)

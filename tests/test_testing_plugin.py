@@ -402,5 +402,6 @@ def test_p_no_agentbay_disables_the_plugin(pytester: pytest.Pytester) -> None:
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*fixture 'agent_bay' not found*"])
     assert (
-        run(pytester, "-p", "no:agentbay.testing", "--agentbay-endpoint=http://x").ret == pytest.ExitCode.USAGE_ERROR
+        run(pytester, "-p", "no:agentbay.testing", "--agentbay-endpoint=http://x").ret
+        == pytest.ExitCode.USAGE_ERROR
     )
