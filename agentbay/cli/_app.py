@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from .._sync._client import AgentBay
     from .._sync._session import Session
 
-__all__ = ["State", "common_options", "pass_state", "run"]
+__all__ = ["State", "common_options", "output_option", "pass_state", "run", "verbose_option"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -117,28 +117,35 @@ def _set_verbose(ctx: click.Context, _param: click.Parameter, value: bool) -> No
         ctx.ensure_object(State).verbose = True
 
 
-def common_options(command: F) -> F:
-    """`-o/--output` and `-v/--verbose`, for the root group and every command."""
-    command = click.option(
-        "-o",
-        "--output",
+def output_option(*names: str) -> Callable[[F], F]:
+    """The output format option under `names` (`-o`/`--output` by default: `screenshot` keeps `-o` for
+    its file)."""
+    return click.option(
+        *(names or ("-o", "--output")),
         type=click.Choice(["table", "json"]),
         default=None,
         expose_value=False,
         callback=_set_output,
         is_eager=True,
         help="table (default) or json: one JSON document on stdout, for scripts.",
-    )(command)
-    return click.option(
-        "-v",
-        "--verbose",
-        is_flag=True,
-        default=False,
-        expose_value=False,
-        callback=_set_verbose,
-        is_eager=True,
-        help="Print each request's action, status and request id on stderr.",
-    )(command)
+    )
+
+
+verbose_option = click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    default=False,
+    expose_value=False,
+    callback=_set_verbose,
+    is_eager=True,
+    help="Print each request's action, status and request id on stderr.",
+)
+
+
+def common_options(command: F) -> F:
+    """`-o/--output` and `-v/--verbose`, for the root group and every command."""
+    return verbose_option(output_option()(command))
 
 
 class _LazyGroup(click.Group):

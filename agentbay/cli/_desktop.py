@@ -7,32 +7,12 @@ from pathlib import Path
 
 import click
 
-from ._app import State, _set_output, _set_verbose, common_options, pass_state
+from ._app import State, common_options, output_option, pass_state, verbose_option
 
 __all__ = ["browser", "screenshot"]
 
+
 # `screenshot` gives `-o` to the file, as cp and curl do; these are common_options without `-o`.
-_output_option = click.option(
-    "--output",
-    type=click.Choice(["table", "json"]),
-    default=None,
-    expose_value=False,
-    callback=_set_output,
-    is_eager=True,
-    help="table (default) or json: one JSON document on stdout, for scripts.",
-)
-_verbose_option = click.option(
-    "-v",
-    "--verbose",
-    is_flag=True,
-    default=False,
-    expose_value=False,
-    callback=_set_verbose,
-    is_eager=True,
-    help="Print each request's action, status and request id on stderr.",
-)
-
-
 @click.command("screenshot")
 @click.argument("session_id", metavar="ID")
 @click.option(
@@ -44,8 +24,8 @@ _verbose_option = click.option(
     help="Where to write the PNG (`-`: stdout; a folder: the default name in it)"
     " [default: screenshot-ID.png].",
 )
-@_output_option
-@_verbose_option
+@output_option("--output")
+@verbose_option
 @pass_state
 def screenshot(state: State, session_id: str, file: str | None) -> None:
     """Save a screenshot of the desktop of session ID (a linux_latest session) as a PNG.
