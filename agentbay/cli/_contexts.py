@@ -27,7 +27,7 @@ from .._exceptions import (
 from .._transfer import url_error as _sdk_url_error
 from .._transfer import url_transport_error
 from ._app import State, common_options, pass_state
-from ._output import EXIT_USAGE, error_line, exit_code_for, is_terminal
+from ._output import confirm_deletion, error_line, exit_code_for, need_yes
 from ._progress import Progress, transfer_progress
 
 if TYPE_CHECKING:
@@ -126,15 +126,8 @@ def create(state: State, name: str) -> None:
     state.emit({**_row(item), "request_id": result.request_id or None}, text=item.id)
 
 
-def _stdin_is_terminal() -> bool:
-    # A function of its own so that tests can stand in a terminal for the confirmation prompt.
-    return is_terminal(sys.stdin)
-
-
 #: What `context delete` says when it refuses to ask (as `session delete` does).
-NEED_YES = (
-    "agentbay: context delete: stdin is not a terminal, so it cannot ask; pass -y to delete without asking"
-)
+NEED_YES = need_yes("context delete")
 
 
 @context.command("delete", short_help="Delete contexts and their files.")
@@ -157,16 +150,12 @@ def delete(state: State, contexts: tuple[str, ...], yes: bool) -> int:
         item = resolve(client, ref)
         targets.setdefault(item.id, item)
     if not yes:
-        if not _stdin_is_terminal():
-            print(NEED_YES, file=sys.stderr)
-            return EXIT_USAGE
         noun = "context" if len(targets) == 1 else "contexts"
-        lines = [f"About to delete {len(targets)} {noun} and every file in them:"]
-        lines += [f"  {item.id}  {item.name}" for item in targets.values()]
-        click.echo("\n".join(lines), err=True)
-        if not click.confirm("Delete?", default=False, err=True):
-            print("agentbay: nothing deleted", file=sys.stderr)
-            return 1
+        heading = f"About to delete {len(targets)} {noun} and every file in them:"
+        rows = [f"{item.id}  {item.name}" for item in targets.values()]
+        stop = confirm_deletion("context delete", heading, rows)
+        if stop is not None:
+            return stop
     entries: list[dict[str, Any]] = []
     first_error: AgentBayError | None = None
     for item in targets.values():

@@ -40,13 +40,16 @@ __all__ = [
     "EXIT_CODES",
     "EXIT_INTERRUPTED",
     "EXIT_USAGE",
+    "confirm_deletion",
     "emit",
     "error_line",
     "exit_code_for",
     "is_terminal",
+    "need_yes",
     "print_json",
     "print_table",
     "reader_may_leave",
+    "stdin_is_terminal",
     "write_all",
 ]
 
@@ -133,6 +136,32 @@ def is_terminal(stream: TextIO | None = None) -> bool:
         return stream.isatty()
     except (AttributeError, ValueError):
         return False
+
+
+def stdin_is_terminal() -> bool:
+    # A function of its own so that tests can stand in a terminal for the confirmation prompt.
+    return is_terminal(sys.stdin)
+
+
+def need_yes(command: str) -> str:
+    """What `command` (e.g. "session delete") says when it refuses to ask: it needs a terminal."""
+    return f"agentbay: {command}: stdin is not a terminal, so it cannot ask; pass -y to delete without asking"
+
+
+def confirm_deletion(command: str, heading: str, rows: Sequence[str]) -> int | None:
+    """Ask on the terminal before `command` deletes what `rows` name (under `heading`).
+
+    Returns None to go on, else the exit code to stop with: 2 when stdin is not a terminal to ask on
+    (pass -y), 1 when the answer is no.
+    """
+    if not stdin_is_terminal():
+        print(need_yes(command), file=sys.stderr)
+        return EXIT_USAGE
+    click.echo("\n".join([heading, *(f"  {row}" for row in rows)]), err=True)
+    if click.confirm("Delete?", default=False, err=True):
+        return None
+    print("agentbay: nothing deleted", file=sys.stderr)
+    return 1
 
 
 def print_json(document: Any) -> None:

@@ -22,14 +22,12 @@ from .. import (
     SessionSummary,
 )
 from ._app import State, common_options, pass_state
-from ._output import EXIT_USAGE, error_line, exit_code_for, is_terminal
+from ._output import confirm_deletion, error_line, exit_code_for, need_yes
 
 __all__ = ["ContextMountParam", "LabelParam", "labels_of", "session"]
 
 #: What `session delete` says when it refuses to ask: it needs a terminal to ask on.
-NEED_YES = (
-    "agentbay: session delete: stdin is not a terminal, so it cannot ask; pass -y to delete without asking"
-)
+NEED_YES = need_yes("session delete")
 
 
 if TYPE_CHECKING:
@@ -77,11 +75,6 @@ class ContextMountParam(_MountType):
 def labels_of(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
     """`(key, value)` pairs as a dict; a key given twice keeps its last value."""
     return dict(pairs)
-
-
-def _stdin_is_terminal() -> bool:
-    # A function of its own so that tests can stand in a terminal for the confirmation prompt.
-    return is_terminal(sys.stdin)
 
 
 def _summary_row(summary: SessionSummary) -> dict[str, str | None]:
@@ -244,13 +237,10 @@ def _targets(
     return [_summary_row(s) for s in state.client().list_all(labels=wanted)]
 
 
-def _confirm(targets: Sequence[Mapping[str, str | None]]) -> bool:
+def _confirm(targets: Sequence[Mapping[str, str | None]]) -> int | None:
     noun = "session" if len(targets) == 1 else "sessions"
-    lines = [f"About to delete {len(targets)} {noun}:"]
-    for t in targets:
-        lines.append("  " + "  ".join(str(t[k]) for k in ("session_id", "status", "image_id") if t.get(k)))
-    click.echo("\n".join(lines), err=True)
-    return click.confirm("Delete?", default=False, err=True)
+    rows = ["  ".join(str(t[k]) for k in ("session_id", "status", "image_id") if t.get(k)) for t in targets]
+    return confirm_deletion("session delete", f"About to delete {len(targets)} {noun}:", rows)
 
 
 def _delete_one(
@@ -341,12 +331,9 @@ def delete(
             print("agentbay: no sessions", file=sys.stderr)
         return 0
     if not yes:
-        if not _stdin_is_terminal():
-            print(NEED_YES, file=sys.stderr)
-            return EXIT_USAGE
-        if not _confirm(targets):
-            print("agentbay: nothing deleted", file=sys.stderr)
-            return 1
+        stop = _confirm(targets)
+        if stop is not None:
+            return stop
     entries: list[dict[str, Any]] = []
     first_error: AgentBayError | None = None
     for target in targets:

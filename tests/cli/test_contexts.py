@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from agentbay import AgentBay, APIError, Context, NotFoundError, RateLimitError, ServerError
-from agentbay.cli import _contexts
+from agentbay.cli import _contexts, _output
 
 from .conftest import KEY, Run, agentbay_program
 
@@ -176,7 +176,7 @@ def test_delete_stops_at_an_unknown_context_before_deleting_any(
 def test_delete_asks_on_a_terminal(
     cli: Callable[..., Run], bay: AgentBay, ctx: Context, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(_contexts, "_stdin_is_terminal", lambda: True)
+    monkeypatch.setattr(_output, "stdin_is_terminal", lambda: True)
     no = cli("context", "delete", ctx.name, input=b"n\n")
     assert no.code == 1
     assert f"  {ctx.id}  {ctx.name}" in no.err and "nothing deleted" in no.err

@@ -21,7 +21,7 @@ from agentbay import (
     Session,
     SessionInfo,
 )
-from agentbay.cli import _sessions
+from agentbay.cli import _output, _sessions
 from agentbay_local import LocalServer
 
 from .conftest import KEY, Run
@@ -72,7 +72,7 @@ def exists(bay: AgentBay, session_id: str) -> bool:
 @pytest.fixture
 def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make `session delete` see a terminal on stdin, so that it asks (the answer is the run's input)."""
-    monkeypatch.setattr(_sessions, "_stdin_is_terminal", lambda: True)
+    monkeypatch.setattr(_output, "stdin_is_terminal", lambda: True)
 
 
 # --- KEY=VALUE and ID:PATH -----------------------------------------------------------------------
